@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "atrium",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "atrium", targets: ["atrium"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure domain: identifiers, roles, deciders, events, errors. Imports Foundation only.
+        .target(name: "AtriumDomain"),
+        // The PostgreSQL event store: append, read, gap-safe read-all, consumers, migrations.
+        .target(
+            name: "AtriumStore",
+            dependencies: [
+                "AtriumDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Read models: the queries that serve the API from the inline projection tables.
+        .target(
+            name: "AtriumProjections",
+            dependencies: [
+                "AtriumDomain", "AtriumStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        // HTTP: ACS-compatible routes, HMAC authentication, error mapping.
+        .target(
+            name: "AtriumAPI",
+            dependencies: [
+                "AtriumDomain", "AtriumStore", "AtriumProjections",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "atrium",
+            dependencies: [
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "AtriumDomainTests", dependencies: ["AtriumDomain"]),
+        .testTarget(
+            name: "AtriumStoreTests",
+            dependencies: [
+                "AtriumDomain", "AtriumStore", "AtriumProjections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AtriumAPITests",
+            dependencies: [
+                "AtriumAPI", "AtriumStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+import AtriumDomain
+import AtriumProjections
+import AtriumStore
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// Everything the HTTP API needs, assembled once at start-up.
+public struct AtriumAPIDependencies: Sendable {
+    public var store: EventStore
+    public var authenticator: HMACAuthenticator
+    public var clock: @Sendable () -> Date
+
+    public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.authenticator = authenticator
+        self.clock = clock
+    }
+}
+
+/// Builds Atrium's router: error mapping outermost, then authentication, then the routes.
+public enum AtriumRouter {
+    public static func build(_ dependencies: AtriumAPIDependencies) -> Router<AtriumRequestContext> {
+        let router = Router(context: AtriumRequestContext.self)
+        router.add(middleware: ACSErrorMiddleware())
+        router.add(middleware: HMACAuthenticationMiddleware(authenticator: dependencies.authenticator, clock: dependencies.clock))
+        let client = dependencies.store.client
+        let logger = dependencies.store.logger
+        HealthRoutes(isReady: {
+            (try? await client.query("SELECT 1", logger: logger).decode(Int32.self).first { _ in true }) != nil
+        }).register(on: router)
+        OpenAPIRoute().register(on: router)
+        RoomsRoutes(
+            commands: CommandHandler(store: dependencies.store),
+            readModel: RoomReadModel(client: client, logger: logger),
+            clock: dependencies.clock
+        ).register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Reads the body (bounded: larger is 413) and checks the HMAC signature before any route runs.
+/// Health probes and the API description are public.
+struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let authenticator: HMACAuthenticator
+    let clock: @Sendable () -> Date
+
+    static var publicPaths: Set<String> { ["/healthz", "/readyz", "/openapi.json"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard !Self.publicPaths.contains(request.uri.path) else { return try await next(request, context) }
+        var request = request
+        let body = try await request.collectBody(upTo: RequestLimits.maxBodyBytes)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        headers["host"] = request.head.authority ?? headers["host"]
+        try authenticator.verify(
+            .init(
+                method: request.method.rawValue, target: request.head.path ?? request.uri.string, headers: headers,
+                body: Array(buffer: body)),
+            now: clock())
+        return try await next(request, context)
+    }
+}

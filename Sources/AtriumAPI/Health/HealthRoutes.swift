@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// `/healthz`: the process is up. `/readyz`: it can take requests (the database answers).
+struct HealthRoutes: Sendable {
+    let isReady: @Sendable () async -> Bool
+
+    func register(on router: Router<AtriumRequestContext>) {
+        router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, body: ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            await isReady()
+                ? JSONResponse.make(status: .ok, body: ["status": "ready"])
+                : ACSErrorBody.response(
+                    status: .serviceUnavailable, code: "ServiceUnavailable", message: "The database is not reachable.")
+        }
+    }
+}

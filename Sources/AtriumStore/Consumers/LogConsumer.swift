@@ -1,0 +1,137 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What a consumer does with each batch of the log, inside the transaction that also advances its
+/// checkpoint: effects written to PostgreSQL on `transaction` happen exactly once.
+public protocol LogConsumerHandler: Sendable {
+    func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws
+}
+
+/// A named, checkpointed subscription to the whole log, run by one node at a time.
+///
+/// - One node: a session advisory lock, held on a connection with no open transaction (so it never
+///   holds back the log's read barrier). When that node dies, its lock goes and another takes over.
+/// - Gap-free: it reads under the transaction-id barrier (`EventStore.readAll`).
+/// - Exactly-once effects: the checkpoint moves in the handler's transaction, fenced on its old
+///   value, so a batch is never applied twice even if two nodes briefly overlap.
+/// - Woken by LISTEN/NOTIFY on `atrium_events`, polling every `pollInterval` as the fallback
+///   (and to pass the barrier once a slow writer has finished).
+public struct LogConsumer: Service {
+    public let name: String
+    public let store: EventStore
+    public let handler: any LogConsumerHandler
+    public var batchSize: Int
+    public var pollInterval: Duration
+
+    public init(
+        name: String, store: EventStore, handler: any LogConsumerHandler, batchSize: Int = 500,
+        pollInterval: Duration = .milliseconds(500)
+    ) {
+        self.name = name
+        self.store = store
+        self.handler = handler
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+    }
+
+    private var logger: Logger {
+        var logger = store.logger
+        logger[metadataKey: "consumer"] = "\(name)"
+        return logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await self.runWhileLeader() }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("consumer stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Takes the lock if free and consumes until cancelled or the lock's connection fails.
+    private func runWhileLeader() async throws {
+        try await store.client.withConnection { lockConnection in
+            let key = name
+            let locked = try await lockConnection.query(
+                "SELECT pg_try_advisory_lock(hashtextextended(\(key), 0))", logger: logger
+            ).decode(Bool.self).first { _ in true }
+            guard locked == true else {
+                try await Task.sleep(for: pollInterval * 4)  // another node is the leader
+                return
+            }
+            logger.info("consumer is running on this node")
+            let doorbell = Doorbell()
+            let outcome = await Result(catching: {
+                try await lockConnection.listen(on: "atrium_events") { notifications in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for try await _ in notifications { await doorbell.ring() }
+                            throw CancellationError()  // the listening connection went away
+                        }
+                        group.addTask { try await self.consume(doorbell: doorbell) }
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                }
+            })
+            // Unlock outside the (possibly cancelled) task: the connection goes back to the pool and
+            // must not keep the lock.
+            await Task { [logger] in
+                _ = try? await lockConnection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+            }.value
+            try outcome.get()
+        }
+    }
+
+    private func consume(doorbell: Doorbell) async throws {
+        var checkpoint = try await loadCheckpoint()
+        while !Task.isCancelled {
+            let events = try await store.readAll(after: checkpoint, limit: batchSize)
+            guard let last = events.last else {
+                await doorbell.wait(timeout: pollInterval)
+                continue
+            }
+            try await store.client.withTransaction(logger: logger) { transaction in
+                try await handler.handle(events, transaction: transaction, logger: logger)
+                try await advance(from: checkpoint, to: last.position, on: transaction)
+            }
+            checkpoint = last.position
+        }
+    }
+
+    private func loadCheckpoint() async throws -> LogPosition {
+        let query: PostgresQuery = """
+            INSERT INTO consumer_checkpoints (consumer, transaction_id, global_position) VALUES (\(name), '0', 0)
+            ON CONFLICT (consumer) DO UPDATE SET consumer = EXCLUDED.consumer
+            RETURNING transaction_id::text::bigint, global_position
+            """
+        for try await (tx, position) in try await store.client.query(query, logger: logger).decode((Int64, Int64).self) {
+            return LogPosition(transactionId: tx, globalPosition: position)
+        }
+        return .start
+    }
+
+    private func advance(from old: LogPosition, to new: LogPosition, on transaction: PostgresConnection) async throws {
+        let query: PostgresQuery = """
+            UPDATE consumer_checkpoints
+               SET transaction_id = \(String(new.transactionId))::xid8, global_position = \(new.globalPosition), updated_at = now()
+             WHERE consumer = \(name)
+               AND transaction_id = \(String(old.transactionId))::xid8 AND global_position = \(old.globalPosition)
+            RETURNING 1
+            """
+        let moved = try await transaction.query(query, logger: logger).decode(Int32.self).first { _ in true }
+        guard moved != nil else { throw ConsumerFenced(consumer: name) }
+    }
+}
+
+/// Another node moved this consumer's checkpoint: this node's batch is rolled back.
+public struct ConsumerFenced: Error, CustomStringConvertible {
+    public var consumer: String
+    public var description: String { "consumer \(consumer) was advanced by another node" }
+}

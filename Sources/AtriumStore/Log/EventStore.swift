@@ -1,0 +1,127 @@
+import AtriumDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The event log on PostgreSQL: append to a stream, read a stream, read the whole log gap-free.
+public struct EventStore: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The outcome of an append: where the last event landed.
+    public struct Appended: Sendable {
+        public var globalPositions: [Int64]
+        public var streamVersion: Int64
+    }
+
+    /// Appends events to one stream atomically, together with the inline read models and, when
+    /// given, the command's result for later retries. One statement, one round trip.
+    @discardableResult
+    public func append(
+        to stream: String, expected: ExpectedVersion, events: [NewEvent], recordedAt: Date,
+        result: StoredCommandResult? = nil
+    ) async throws -> Appended {
+        precondition(!events.isEmpty, "an append needs at least one event")
+        let ids = events.map(\.eventId)
+        let types = events.map(\.eventType)
+        let versions = events.map { Int32($0.schemaVersion) }
+        let data = events.map { String(decoding: $0.data, as: UTF8.self) }
+        let metadata = try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) }
+        let resultJSON = try result.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
+        let expectedVersion = expected.sqlValue
+        let query: PostgresQuery = """
+            SELECT global_position, stream_version FROM append_to_stream(\(stream), \(expectedVersion), \(ids), \
+            \(types), \(versions), \(data)::jsonb[], \(metadata)::jsonb[], \(recordedAt), \(resultJSON)::jsonb)
+            """
+        do {
+            var positions: [Int64] = []
+            var version: Int64 = 0
+            for try await (position, streamVersion) in try await client.query(query, logger: logger).decode(
+                (Int64, Int64).self)
+            {
+                positions.append(position)
+                version = streamVersion
+            }
+            return Appended(globalPositions: positions, streamVersion: version)
+        } catch let error as PSQLError {
+            switch error.serverInfo?[.sqlState] {
+            case "AT409":
+                throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
+            case "23505" where error.serverInfo?[.constraintName] == "command_results_pkey":
+                throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
+            default:
+                throw error
+            }
+        }
+    }
+
+    /// A stream's events after `version`, in order.
+    public func readStream(_ stream: String, after version: Int64 = 0) async throws -> [RecordedEvent] {
+        let query: PostgresQuery = """
+            SELECT \(unescaped: RecordedEventRow.columns) FROM events
+             WHERE stream_id = \(stream) AND stream_version > \(version)
+             ORDER BY stream_version
+            """
+        return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
+    }
+
+    /// The next events of the whole log after `position`, in commit-safe order.
+    ///
+    /// Only transactions older than the oldest one still running are read: everything below that
+    /// barrier has finished, so the set never changes behind a reader and no event is skipped.
+    public func readAll(
+        after position: LogPosition, limit: Int, on executor: (any DatabaseExecutor)? = nil
+    ) async throws -> [RecordedEvent] {
+        let query: PostgresQuery = """
+            SELECT \(unescaped: RecordedEventRow.columns) FROM events
+             WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
+             ORDER BY transaction_id, global_position
+             LIMIT \(limit)
+            """
+        return try await RecordedEventRow.decodeAll(try await (executor ?? client).run(query, logger: logger))
+    }
+
+    /// The stored first result of a repeatable request, if there is one.
+    public func storedResult(requestId: String) async throws -> StoredCommandResult? {
+        let query: PostgresQuery = """
+            SELECT request_id, first_sent, operation, status, headers::text, body
+              FROM command_results WHERE request_id = \(requestId)
+            """
+        for try await (id, firstSent, operation, status, headers, body) in try await client.query(query, logger: logger)
+            .decode((String, Date, String, Int32, String, String).self)
+        {
+            return StoredCommandResult(
+                requestId: id, firstSent: firstSent, operation: operation, status: Int(status),
+                headers: try EventJSON.decode(Data(headers.utf8)), body: body)
+        }
+        return nil
+    }
+}
+
+/// How an event row is selected and decoded, shared by every reader of the log.
+enum RecordedEventRow {
+    static let columns = """
+        transaction_id::text::bigint, global_position, stream_id, stream_version, event_id, event_type, \
+        schema_version, data::text, metadata::text, recorded_at
+        """
+
+    static func decodeAll(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        for try await (tx, position, stream, version, id, type, schema, data, metadata, recordedAt) in rows.decode(
+            (Int64, Int64, String, Int64, UUID, String, Int32, String, String, Date).self)
+        {
+            events.append(
+                RecordedEvent(
+                    position: LogPosition(transactionId: tx, globalPosition: position), streamId: stream,
+                    streamVersion: version, eventId: id, eventType: type, schemaVersion: Int(schema),
+                    data: Data(data.utf8), metadata: try EventJSON.decode(Data(metadata.utf8)), recordedAt: recordedAt))
+        }
+        return events
+    }
+}

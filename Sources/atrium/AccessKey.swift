@@ -1,0 +1,28 @@
+import Foundation
+
+/// The resource's access key: `ATRIUM_ACCESS_KEY`, else the one kept in the data folder, else a new one.
+enum AccessKey {
+    enum Source {
+        case environment
+        case file(URL)
+        case generated(URL)
+    }
+
+    static func resolve(dataDirectory: URL) throws -> (key: String, source: Source) {
+        if let key = ProcessInfo.processInfo.environment["ATRIUM_ACCESS_KEY"], !key.isEmpty {
+            return (key, .environment)
+        }
+        let file = dataDirectory.appendingPathComponent("access-key")
+        if let stored = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            !stored.isEmpty
+        {
+            return (stored, .file(file))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        try key.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return (key, .generated(file))
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct Atrium: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atrium",
+        abstract: "An event-sourced engine for virtual rooms and call automation, speaking the ACS wire format.",
+        discussion: """
+            Every change is a command checked against an aggregate and appended to a PostgreSQL event
+            log; rooms and calls are read models derived from it.
+
+            Start here:  atrium serve            (embedded PostgreSQL under ./atrium-data)
+            Database:    set DATABASE_URL=postgres://user:pass@host:port/db to use your own server.
+            """,
+        subcommands: [Serve.self, Migrate.self, Bench.self],
+        defaultSubcommand: nil
+    )
+}

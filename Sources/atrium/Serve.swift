@@ -1,0 +1,79 @@
+import ArgumentParser
+import AtriumAPI
+import AtriumStore
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Atrium server (Rooms API) until SIGTERM or Ctrl-C.",
+        discussion: """
+            With no DATABASE_URL, a private PostgreSQL cluster is created under --data-dir on first
+            run, migrated, and stopped with the server. The access key comes from ATRIUM_ACCESS_KEY
+            (base64), else from <data-dir>/access-key, generated on first run.
+            """
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+    }
+
+    func run() async throws {
+        let logger = Logger.atrium()
+        let dataDirectory = URL(fileURLWithPath: database.dataDir)
+        let (key, keySource) = try AccessKey.resolve(dataDirectory: dataDirectory)
+        guard let authenticator = HMACAuthenticator(accessKey: key) else {
+            throw ValidationError("ATRIUM_ACCESS_KEY must be base64 text.")
+        }
+        let (configuration, embedded) = try await database.open(logger: logger)
+        defer { embedded?.stop() }
+
+        let client = PostgresClient(configuration: DatabaseURL.tuned(configuration), backgroundLogger: logger)
+        let store = EventStore(client: client, logger: logger)
+        let router = AtriumRouter.build(AtriumAPIDependencies(store: store, authenticator: authenticator))
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
+            services: [client],
+            onServerRunning: { channel in
+                let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"
+                Self.announce(url: address, key: key, source: keySource)
+            },
+            logger: logger
+        )
+        app.beforeServerStarts {
+            let applied = try await Migrator(client: client, logger: logger).migrate(Migration.load(from: Migration.locate()))
+            if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+        }
+        try await app.runService()
+    }
+
+    private static func announce(url: String, key: String, source: AccessKey.Source) {
+        var lines = ["Atrium is listening on \(url)"]
+        switch source {
+        case .environment:
+            lines.append("Access key: from ATRIUM_ACCESS_KEY")
+        case .file(let file), .generated(let file):
+            lines.append("Access key (kept in \(file.path)): \(key)")
+        }
+        let shownKey = if case .environment = source { "<your ATRIUM_ACCESS_KEY>" } else { key }
+        lines += [
+            "",
+            "Try it with the Azure SDK for Python (pip install azure-communication-rooms):",
+            "    from azure.core.credentials import AzureKeyCredential",
+            "    from azure.communication.rooms import RoomsClient",
+            "    rooms = RoomsClient(\"\(url)\", AzureKeyCredential(\"\(shownKey)\"))",
+            "    print(rooms.create_room())",
+            "",
+        ]
+        // Written straight to the file descriptor: stdout may be a pipe, and block-buffered output would sit unseen.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
