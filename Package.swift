@@ -64,18 +64,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Fresh PostgreSQL databases for integration tests (from DATABASE_URL, set by Tools/test).
+        .target(
+            name: "AtriumTesting",
+            dependencies: [
+                "AtriumStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AtriumTesting"
+        ),
         .testTarget(name: "AtriumDomainTests", dependencies: ["AtriumDomain"]),
         .testTarget(
             name: "AtriumStoreTests",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumProjections",
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(
             name: "AtriumAPITests",
             dependencies: [
-                "AtriumAPI", "AtriumStore",
+                "AtriumAPI", "AtriumStore", "AtriumTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

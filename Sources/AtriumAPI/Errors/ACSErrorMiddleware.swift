@@ -46,13 +46,8 @@ public struct ACSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func status(for code: DomainError.Code) -> HTTPResponse.Status {
         switch code {
         case .badRequest: .badRequest
-        case .unauthorized: .unauthorized
-        case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
-        case .preconditionFailed: .preconditionFailed
-        case .payloadTooLarge: .contentTooLarge
-        case .internalError: .internalServerError
         }
     }
 }

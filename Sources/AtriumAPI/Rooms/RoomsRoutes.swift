@@ -42,7 +42,7 @@ struct RoomsRoutes: Sendable {
         ) { room in
             CommandResponse(status: 201, headers: ["Location": location], body: RoomRepresentation.model(room).serialized)
         }
-        return outcome.httpResponse
+        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     @Sendable func list(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -118,10 +118,11 @@ struct RoomsRoutes: Sendable {
         _ command: RoomCommand, on roomId: RoomId, _ request: Request, _ context: AtriumRequestContext, now: Date,
         respond: (Room) throws -> CommandResponse
     ) async throws -> Response {
+        let repeatability = try RepeatabilityHeaders.parse(request)
         let outcome = try await commands.execute(
             command, named: command.name, on: roomId.streamId, context: commandContext(request, context, now: now),
-            repeatability: try RepeatabilityHeaders.parse(request), respond: respond)
-        return outcome.httpResponse
+            repeatability: repeatability, respond: respond)
+        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     private func commandContext(_ request: Request, _ context: AtriumRequestContext, now: Date) -> CommandContext {
@@ -145,13 +146,14 @@ enum Actor {
 }
 
 extension CommandHandler.Outcome {
-    /// The stored or fresh response; a retry of a repeatable request says so.
-    var httpResponse: Response {
+    /// The stored or fresh response. A repeatable request is answered `Repeatability-Result:
+    /// accepted` (the Azure convention), the first time and on every retry.
+    func httpResponse(repeatable: Bool) -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        if replayed { headers[.repeatabilityResult] = "accepted" }
+        if repeatable { headers[.repeatabilityResult] = "accepted" }
         let status = HTTPResponse.Status(code: response.status)
         if response.body.isEmpty { return Response(status: status, headers: headers) }
         return JSONResponse.make(status: status, text: response.body, headers: headers)

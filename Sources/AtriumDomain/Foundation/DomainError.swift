@@ -4,13 +4,8 @@
 public struct DomainError: Error, Equatable, Sendable {
     public enum Code: String, Sendable {
         case badRequest = "BadRequest"
-        case unauthorized = "Unauthorized"
-        case forbidden = "Forbidden"
         case notFound = "NotFound"
         case conflict = "Conflict"
-        case preconditionFailed = "PreconditionFailed"
-        case payloadTooLarge = "PayloadTooLarge"
-        case internalError = "InternalServerError"
     }
 
     /// One item of the error's `details` array (ACS uses `BadArgument` with the offending field as target).

@@ -38,7 +38,11 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
         if let repeatability, !isNewStream, let stored = try await storedOutcome(for: repeatability) {
             return stored
         }
-        for _ in 0..<maxAttempts {
+        for attempt in 0..<maxAttempts {
+            if attempt > 0 {
+                // Racing writers that all lost would collide again at once: spread them out.
+                try await Task.sleep(for: .microseconds(Int.random(in: 0...(attempt * 2_000))))
+            }
             var state = D.initialState
             var version: Int64 = 0
             if !isNewStream {

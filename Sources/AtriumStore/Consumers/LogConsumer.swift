@@ -15,8 +15,9 @@ public protocol LogConsumerHandler: Sendable {
 /// - Gap-free: it reads under the transaction-id barrier (`EventStore.readAll`).
 /// - Exactly-once effects: the checkpoint moves in the handler's transaction, fenced on its old
 ///   value, so a batch is never applied twice even if two nodes briefly overlap.
-/// - Woken by LISTEN/NOTIFY on `atrium_events`, polling every `pollInterval` as the fallback
-///   (and to pass the barrier once a slow writer has finished).
+/// - Woken by LISTEN/NOTIFY on `atrium_events`, polling every `pollInterval` as the fallback.
+///   When the barrier hides committed events (a transaction anywhere in the cluster is still
+///   open), it looks again within milliseconds rather than waiting for a notification.
 public struct LogConsumer: Service {
     public let name: String
     public let store: EventStore
@@ -91,12 +92,21 @@ public struct LogConsumer: Service {
 
     private func consume(doorbell: Doorbell) async throws {
         var checkpoint = try await loadCheckpoint()
+        var barrierWait = Duration.milliseconds(2)
         while !Task.isCancelled {
             let events = try await store.readAll(after: checkpoint, limit: batchSize)
             guard let last = events.last else {
-                await doorbell.wait(timeout: pollInterval)
+                // Committed events behind a still-running transaction bring no further NOTIFY when
+                // that transaction ends: look again soon instead of waiting for the next one.
+                if try await store.hasEvents(after: checkpoint) {
+                    try await Task.sleep(for: barrierWait)
+                    barrierWait = min(barrierWait * 2, .milliseconds(100))
+                } else {
+                    await doorbell.wait(timeout: pollInterval)
+                }
                 continue
             }
+            barrierWait = .milliseconds(2)
             try await store.client.withTransaction(logger: logger) { transaction in
                 try await handler.handle(events, transaction: transaction, logger: logger)
                 try await advance(from: checkpoint, to: last.position, on: transaction)

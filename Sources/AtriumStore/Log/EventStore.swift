@@ -21,10 +21,13 @@ public struct EventStore: Sendable {
 
     /// Appends events to one stream atomically, together with the inline read models and, when
     /// given, the command's result for later retries. One statement, one round trip.
+    ///
+    /// By default it runs in its own transaction; pass `executor` to append inside a caller's
+    /// transaction (a consumer appending in step with its checkpoint).
     @discardableResult
     public func append(
         to stream: String, expected: ExpectedVersion, events: [NewEvent], recordedAt: Date,
-        result: StoredCommandResult? = nil
+        result: StoredCommandResult? = nil, on executor: (any DatabaseExecutor)? = nil
     ) async throws -> Appended {
         precondition(!events.isEmpty, "an append needs at least one event")
         let ids = events.map(\.eventId)
@@ -41,7 +44,7 @@ public struct EventStore: Sendable {
         do {
             var positions: [Int64] = []
             var version: Int64 = 0
-            for try await (position, streamVersion) in try await client.query(query, logger: logger).decode(
+            for try await (position, streamVersion) in try await (executor ?? client).run(query, logger: logger).decode(
                 (Int64, Int64).self)
             {
                 positions.append(position)
@@ -85,6 +88,16 @@ public struct EventStore: Sendable {
              LIMIT \(limit)
             """
         return try await RecordedEventRow.decodeAll(try await (executor ?? client).run(query, logger: logger))
+    }
+
+    /// Whether any event lies after `position`, barrier or not: an empty `readAll` with events
+    /// waiting means a transaction (in any database of the cluster) still holds the barrier back.
+    public func hasEvents(after position: LogPosition) async throws -> Bool {
+        let query: PostgresQuery = """
+            SELECT EXISTS (SELECT 1 FROM events
+             WHERE (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition)))
+            """
+        return try await client.query(query, logger: logger).decode(Bool.self).first { _ in true } ?? false
     }
 
     /// The stored first result of a repeatable request, if there is one.

@@ -1,6 +1,6 @@
 extension Result where Failure == any Error {
     /// Captures the outcome of async work, so that cleanup can run before the error is rethrown.
-    init(catching body: () async throws -> Success) async {
+    public init(catching body: () async throws -> Success) async {
         do {
             self = .success(try await body())
         } catch {
