@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "AtriumAPI", "AtriumStore", "AtriumTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -79,7 +79,8 @@ struct EventCodecTests {
     @Test("data that does not fit its type cannot be read")
     func corruptData() {
         #expect(throws: DecodingError.self) {
-            try RoomEvent(eventType: "RoomParticipantAdded", schemaVersion: 1, data: Data(#"{"rawId":"8:acs:r_a","role":"Boss"}"#.utf8))
+            try RoomEvent(
+                eventType: "RoomParticipantAdded", schemaVersion: 1, data: Data(#"{"rawId":"8:acs:r_a","role":"Boss"}"#.utf8))
         }
         #expect(throws: DecodingError.self) {
             try RoomEvent(

@@ -6,7 +6,10 @@ struct IdentifierTests {
     @Test(
         "each raw id kind ACS issues is recognised",
         arguments: [
-            ("8:acs:b6aada1f-0b1d-47ac-866f-91aae00a1d01_00000025-aaaa-bbbb-cccc-000000000001", CommunicationIdentifier.Kind.communicationUser),
+            (
+                "8:acs:b6aada1f-0b1d-47ac-866f-91aae00a1d01_00000025-aaaa-bbbb-cccc-000000000001",
+                CommunicationIdentifier.Kind.communicationUser
+            ),
             ("8:acs:resource_alice", .communicationUser),
             ("8:dod-acs:resource_alice", .communicationUser),
             ("8:gcch-acs:resource_alice", .communicationUser),

@@ -120,5 +120,10 @@ func invalidIdentifier(_ rawId: String) -> DomainError {
 
 func invalidRole(_ name: String, validRoles: String) -> DomainError {
     let message = "Invalid role '\(name)'. Valid roles are \(validRoles)."
-    return DomainError(.badRequest, message, target: "role", details: [.init(code: "BadArgument", message: message, target: "Role")])
+    return DomainError(
+        .badRequest, message, target: "role", details: [.init(code: "BadArgument", message: message, target: "Role")])
 }
+
+/// The roles an invalid-role error lists, from api-version 2025-03-13 on and before it.
+let everyRole = "Presenter, Collaborator, Attendee, Consumer"
+let rolesBefore2025 = "Presenter, Attendee, Consumer"

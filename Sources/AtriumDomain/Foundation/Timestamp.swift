@@ -4,18 +4,26 @@ import Foundation
 public enum Timestamp {
     /// Rounds to whole microseconds so that an instant survives a trip through PostgreSQL unchanged.
     public static func normalized(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+        let micros = microseconds(date)
+        return Date(timeIntervalSince1970: Double(micros.seconds) + Double(micros.fraction) / 1_000_000)
+    }
+
+    /// Whole seconds and microseconds. Splitting before scaling keeps the fraction exact: the whole
+    /// epoch times 10⁶ would round in the last bits of a Double.
+    private static func microseconds(_ date: Date) -> (seconds: Int64, fraction: Int64) {
+        let interval = date.timeIntervalSince1970
+        var seconds = Int64(interval.rounded(.down))
+        var fraction = Int64(((interval - Double(seconds)) * 1_000_000).rounded())
+        if fraction == 1_000_000 {
+            seconds += 1
+            fraction = 0
+        }
+        return (seconds, fraction)
     }
 
     /// `2024-05-01T10:00:00.1234560+00:00`: the seven fractional digits and offset ACS prints.
     public static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var seconds = micros / 1_000_000
-        var fraction = micros % 1_000_000
-        if fraction < 0 {
-            fraction += 1_000_000
-            seconds -= 1
-        }
+        let (seconds, fraction) = microseconds(date)
         let (year, month, day, hour, minute, second) = civil(fromUnixSeconds: seconds)
         return padded(year, width: 4) + "-" + padded(month, width: 2) + "-" + padded(day, width: 2) + "T"
             + padded(hour, width: 2) + ":" + padded(minute, width: 2) + ":" + padded(second, width: 2) + "."

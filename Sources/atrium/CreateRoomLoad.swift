@@ -1,0 +1,109 @@
+import AsyncHTTPClient
+import AtriumAPI
+import Crypto
+import Foundation
+import Histogram
+import NIOCore
+import NIOHTTP1
+
+/// Closed-loop load: `connections` workers each sending signed create-room requests back to back
+/// until the time is up, recording every latency.
+struct CreateRoomLoad {
+    let baseURL: String
+    let signer: HMACAuthenticator
+    let repeatable: Bool
+
+    struct Result {
+        var succeeded = 0
+        var failed = 0
+        var seconds: Double = 0
+        var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+
+        var commandsPerSecond: Double { Double(succeeded) / seconds }
+        var p50Milliseconds: Double { Double(latencies.valueAtPercentile(50)) / 1000 }
+        var p99Milliseconds: Double { Double(latencies.valueAtPercentile(99)) / 1000 }
+    }
+
+    // What the SDK sends for a create with no arguments.
+    static let body = #"{"validFrom": null, "validUntil": null, "pstnDialOutEnabled": false}"#
+    static let target = "/rooms?api-version=2025-03-13"
+
+    func run(connections: Int, seconds: Int) async throws -> Result {
+        guard let url = URL(string: baseURL), let host = url.host else { throw URLError(.badURL) }
+        let authority = url.port.map { "\(host):\($0)" } ?? host
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let bodyHash = Data(SHA256.hash(data: Data(Self.body.utf8))).base64EncodedString()
+        let start = ContinuousClock.now
+        let deadline = start + .seconds(seconds)
+
+        let result = await withTaskGroup(of: Result.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var local = Result()
+                    while ContinuousClock.now < deadline {
+                        let date = HTTPDateFormat.now()
+                        var request = HTTPClientRequest(url: baseURL + Self.target)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "x-ms-date", value: date)
+                        request.headers.add(name: "x-ms-content-sha256", value: bodyHash)
+                        let signature = signer.signature(
+                            method: "POST", target: Self.target, date: date, host: authority, bodyHash: bodyHash)
+                        request.headers.add(
+                            name: "Authorization",
+                            value: "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=\(signature)")
+                        if repeatable {
+                            request.headers.add(name: "Repeatability-Request-ID", value: UUID().uuidString)
+                            request.headers.add(name: "Repeatability-First-Sent", value: date)
+                        }
+                        request.body = .bytes(ByteBuffer(string: Self.body))
+                        let sent = ContinuousClock.now
+                        do {
+                            let response = try await client.execute(request, timeout: .seconds(30))
+                            _ = try await response.body.collect(upTo: 1 << 20)
+                            let elapsed = ContinuousClock.now - sent
+                            if response.status == .created {
+                                local.succeeded += 1
+                                _ = local.latencies.record(UInt64(elapsed / .microseconds(1)))
+                            } else {
+                                local.failed += 1
+                            }
+                        } catch {
+                            local.failed += 1
+                        }
+                    }
+                    return local
+                }
+            }
+            var total = Result()
+            for await part in group {
+                total.succeeded += part.succeeded
+                total.failed += part.failed
+                total.latencies.add(part.latencies)
+            }
+            return total
+        }
+        var final = result
+        let elapsed = ContinuousClock.now - start
+        final.seconds = elapsed / .seconds(1)
+        try await client.shutdown()
+        return final
+    }
+}
+
+/// RFC 1123 dates for `x-ms-date`.
+enum HTTPDateFormat {
+    static func now() -> String {
+        var time = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(
+            format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(parts.tm_wday)], parts.tm_mday,
+            months[Int(parts.tm_mon)], Int(parts.tm_year) + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+}
