@@ -12,7 +12,8 @@ public struct AtriumAPIDependencies: Sendable {
     public var authenticator: HMACAuthenticator
     public var clock: @Sendable () -> Date
 
-    public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
+    {
         self.store = store
         self.authenticator = authenticator
         self.clock = clock
@@ -24,7 +25,9 @@ public enum AtriumRouter {
     public static func build(_ dependencies: AtriumAPIDependencies) -> Router<AtriumRequestContext> {
         let router = Router(context: AtriumRequestContext.self)
         router.add(middleware: ACSErrorMiddleware())
-        router.add(middleware: HMACAuthenticationMiddleware(authenticator: dependencies.authenticator, clock: dependencies.clock))
+        router.add(
+            middleware: HMACAuthenticationMiddleware(
+                authenticator: dependencies.authenticator, clock: dependencies.clock))
         let client = dependencies.store.client
         let logger = dependencies.store.logger
         HealthRoutes(isReady: {

@@ -55,7 +55,8 @@ struct Bench: AsyncParsableCommand {
             lines.append(
                 "pgbench single-row INSERT: \(baselines.map { String(format: "%.0f", $0) }.joined(separator: " / ")) tps "
                     + "(before / after) → mean \(String(format: "%.0f", baseline)) tps")
-            lines.append("ratio (atrium commands/s ÷ pgbench tps): \(String(format: "%.3f", load.commandsPerSecond / baseline))")
+            lines.append(
+                "ratio (atrium commands/s ÷ pgbench tps): \(String(format: "%.3f", load.commandsPerSecond / baseline))")
         }
         print(lines.joined(separator: "\n"))
         if load.failed > 0 { throw ExitCode(1) }

@@ -32,7 +32,8 @@ struct CreateRoomLoad {
         guard let url = URL(string: baseURL), let host = url.host else { throw URLError(.badURL) }
         let authority = url.port.map { "\(host):\($0)" } ?? host
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let bodyHash = Data(SHA256.hash(data: Data(Self.body.utf8))).base64EncodedString()
@@ -54,7 +55,8 @@ struct CreateRoomLoad {
                             method: "POST", target: Self.target, date: date, host: authority, bodyHash: bodyHash)
                         request.headers.add(
                             name: "Authorization",
-                            value: "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=\(signature)")
+                            value: "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=\(signature)"
+                        )
                         if repeatable {
                             request.headers.add(name: "Repeatability-Request-ID", value: UUID().uuidString)
                             request.headers.add(name: "Repeatability-First-Sent", value: date)

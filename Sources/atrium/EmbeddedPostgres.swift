@@ -38,7 +38,8 @@ struct EmbeddedPostgres: Sendable {
             try create()
         }
         try prepareLogFile()
-        let password = try String(contentsOf: passwordFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let password = try String(contentsOf: passwordFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let port: Int
         if let running = try runningPort() {
             logger.info("adopting the embedded PostgreSQL left running", metadata: ["port": "\(running)"])
@@ -49,9 +50,11 @@ struct EmbeddedPostgres: Sendable {
                 "pg_ctl",
                 ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "120", "-o", "-p \(port)", "start"])
         }
-        logger.info("embedded PostgreSQL is running", metadata: ["port": "\(port)", "data": "\(clusterDirectory.path)"])
+        logger.info(
+            "embedded PostgreSQL is running", metadata: ["port": "\(port)", "data": "\(clusterDirectory.path)"])
         return PostgresClient.Configuration(
-            host: "127.0.0.1", port: port, username: Self.user, password: password, database: Self.database, tls: .disable)
+            host: "127.0.0.1", port: port, username: Self.user, password: password, database: Self.database,
+            tls: .disable)
     }
 
     func stop() {
@@ -83,7 +86,8 @@ struct EmbeddedPostgres: Sendable {
         try run(
             "initdb",
             [
-                "-D", clusterDirectory.path, "-U", Self.user, "--pwfile", initPassword.path, "--auth-local=scram-sha-256",
+                "-D", clusterDirectory.path, "-U", Self.user, "--pwfile", initPassword.path,
+                "--auth-local=scram-sha-256",
                 "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C",
             ])
         let settings = """
@@ -101,7 +105,8 @@ struct EmbeddedPostgres: Sendable {
         try handle.write(contentsOf: Data(settings.utf8))
         try handle.close()
         let port = try Self.freePort()
-        try run("pg_ctl", ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "120", "-o", "-p \(port)", "start"])
+        try run(
+            "pg_ctl", ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "120", "-o", "-p \(port)", "start"])
         defer { _ = try? run("pg_ctl", ["-D", clusterDirectory.path, "-m", "fast", "-w", "stop"]) }
         try run(
             "psql",
@@ -125,7 +130,9 @@ struct EmbeddedPostgres: Sendable {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 3, let pid = Int32(lines[0]), kill(pid, 0) == 0, let port = Int(lines[3]) else { return nil }
+        guard lines.count > 3, let pid = Int32(lines[0]), kill(pid, 0) == 0, let port = Int(lines[3]) else {
+            return nil
+        }
         return (try? run("pg_ctl", ["-D", clusterDirectory.path, "status"])) != nil ? port : nil
     }
 
@@ -153,7 +160,8 @@ struct EmbeddedPostgres: Sendable {
         let commandArguments =
             (runsAsRoot ? ["-u", "postgres", "--", "/usr/bin/env"] : []) + ["-C", "/"]
             + env.map { "\($0.key)=\($0.value)" } + [executable] + arguments
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("atrium-\(tool)-\(UUID().uuidString).out")
+        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "atrium-\(tool)-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: outputURL) }
         let status = try ChildProcess.run(command, commandArguments, environment: env, output: outputURL)
         let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
@@ -169,9 +177,14 @@ struct EmbeddedPostgres: Sendable {
         let versions = ((try? files.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
             .compactMap(Int.init).sorted(by: >)
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let candidates = versions.map { "/usr/lib/postgresql/\($0)/bin/\(tool)" } + path.split(separator: ":").map { "\($0)/\(tool)" }
+        let candidates =
+            versions.map { "/usr/lib/postgresql/\($0)/bin/\(tool)" }
+            + path.split(separator: ":").map { "\($0)/\(tool)" }
         guard let found = candidates.first(where: files.isExecutableFile(atPath:)) else {
-            throw Failure(description: "Cannot find PostgreSQL's \(tool): install PostgreSQL (apt-get install postgresql) or set DATABASE_URL.")
+            throw Failure(
+                description:
+                    "Cannot find PostgreSQL's \(tool): install PostgreSQL (apt-get install postgresql) or set DATABASE_URL."
+            )
         }
         return found
     }

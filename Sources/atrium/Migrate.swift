@@ -19,7 +19,8 @@ struct Migrate: AsyncParsableCommand {
         let logger = Logger.atrium()
         let (configuration, embedded) = try await database.open(logger: logger)
         defer { embedded?.stop() }
-        let client = PostgresClient(configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
         let folder = try migrations.map { URL(fileURLWithPath: $0) } ?? Migration.locate()
         let applied = try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {

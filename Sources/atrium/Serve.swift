@@ -49,8 +49,11 @@ struct Serve: AsyncParsableCommand {
             logger: logger
         )
         app.beforeServerStarts {
-            let applied = try await Migrator(client: client, logger: logger).migrate(Migration.load(from: Migration.locate()))
-            if !applied.isEmpty { logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+            let applied = try await Migrator(client: client, logger: logger).migrate(
+                Migration.load(from: Migration.locate()))
+            if !applied.isEmpty {
+                logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
+            }
         }
         try await app.runService()
     }

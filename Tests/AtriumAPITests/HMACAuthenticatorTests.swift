@@ -25,7 +25,8 @@ struct HMACAuthenticatorTests {
     }
 
     @Test func aCorrectSignatureOverTheRawTargetIsAccepted() throws {
-        try authenticator.verify(request(target: "/identities/8%3Aacs%3Ax/:issueAccessToken?api-version=2023-10-01"), now: Self.now)
+        try authenticator.verify(
+            request(target: "/identities/8%3Aacs%3Ax/:issueAccessToken?api-version=2023-10-01"), now: Self.now)
     }
 
     @Test func aSignatureOverTheDecodedTargetIsAcceptedToo() throws {
@@ -41,7 +42,9 @@ struct HMACAuthenticatorTests {
 
     @Test func anotherKeyIsRefused() {
         let other = Data(repeating: 7, count: 32).base64EncodedString()
-        #expect(throws: APIError.self) { try authenticator.verify(request(target: "/rooms", key: other), now: Self.now) }
+        #expect(throws: APIError.self) {
+            try authenticator.verify(request(target: "/rooms", key: other), now: Self.now)
+        }
     }
 
     @Test func aTamperedBodyIsRefused() {

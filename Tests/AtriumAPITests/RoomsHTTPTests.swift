@@ -14,7 +14,9 @@ import Testing
 struct RoomsHTTPTests {
     static let key = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
 
-    func withServer(_ body: @escaping @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void) async throws {
+    func withServer(_ body: @escaping @Sendable (any TestClientProtocol, PostgresClient) async throws -> Void)
+        async throws
+    {
         try await TestDatabase.with { database in
             let store = EventStore(client: database, logger: TestDatabase.logger)
             let router = AtriumRouter.build(
@@ -67,19 +69,32 @@ struct RoomsHTTPTests {
                 (.post, "/rooms?api-version=2025-03-13", "[]", .badRequest),
                 (.post, "/rooms?api-version=1999-01-01", "{}", .badRequest),
                 (.post, "/rooms", "{}", .badRequest),
-                (.patch, "/rooms/\(roomId)?api-version=2025-03-13", #"{"validUntil": "2000-01-01T00:00:00Z"}"#, .badRequest),
-                (.patch, "/rooms/\(roomId)/participants?api-version=2025-03-13",
-                 #"{"participants": {"8:acs:r_ok": {"role": "Presenter"}, "not-an-id": {"role": "Attendee"}}}"#, .badRequest),
-                (.patch, "/rooms/\(roomId)/participants?api-version=2025-03-13",
-                 #"{"participants": {"8:acs:r_ok": {"role": "Boss"}}}"#, .badRequest),
-                (.patch, "/rooms/\(roomId)/participants?api-version=2024-04-15",
-                 #"{"participants": {"8:acs:r_ok": {"role": "Collaborator"}}}"#, .badRequest),
+                (
+                    .patch, "/rooms/\(roomId)?api-version=2025-03-13", #"{"validUntil": "2000-01-01T00:00:00Z"}"#,
+                    .badRequest
+                ),
+                (
+                    .patch, "/rooms/\(roomId)/participants?api-version=2025-03-13",
+                    #"{"participants": {"8:acs:r_ok": {"role": "Presenter"}, "not-an-id": {"role": "Attendee"}}}"#,
+                    .badRequest
+                ),
+                (
+                    .patch, "/rooms/\(roomId)/participants?api-version=2025-03-13",
+                    #"{"participants": {"8:acs:r_ok": {"role": "Boss"}}}"#, .badRequest
+                ),
+                (
+                    .patch, "/rooms/\(roomId)/participants?api-version=2024-04-15",
+                    #"{"participants": {"8:acs:r_ok": {"role": "Collaborator"}}}"#, .badRequest
+                ),
                 (.patch, "/rooms/\(roomId)/participants?api-version=2025-03-13", #"{"participants": 3}"#, .badRequest),
                 (.get, "/rooms/123?api-version=2025-03-13", "", .badRequest),
                 (.get, "/rooms/99999999999999999?api-version=2025-03-13", "", .notFound),
                 (.patch, "/rooms/99999999999999999?api-version=2025-03-13", "{}", .notFound),
                 (.get, "/no/such/route?api-version=2025-03-13", "", .notFound),
-                (.post, "/rooms?api-version=2025-03-13", String(repeating: " ", count: (1 << 20) + 1), .contentTooLarge),
+                (
+                    .post, "/rooms?api-version=2025-03-13", String(repeating: " ", count: (1 << 20) + 1),
+                    .contentTooLarge
+                ),
             ]
             for (method, target, body, status) in cases {
                 let response = try await Self.send(client, method, target, body: body)
@@ -110,7 +125,9 @@ struct RoomsHTTPTests {
             var created: [String] = []
             for _ in 0..<5 {
                 let response = try await Self.send(client, .post, "/rooms?api-version=2025-03-13", body: "{}")
-                if case .string(let id)? = try JSONParser.parse(Array(buffer: response.body))["id"] { created.append(id) }
+                if case .string(let id)? = try JSONParser.parse(Array(buffer: response.body))["id"] {
+                    created.append(id)
+                }
             }
             var listed: [String] = []
             var target: String? = "/rooms?api-version=2025-03-13&maxpagesize=2"

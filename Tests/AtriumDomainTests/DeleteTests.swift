@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AtriumDomain
 
 @Suite("Deleting a room")

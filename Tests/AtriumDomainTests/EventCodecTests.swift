@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AtriumDomain
 
 @Suite("Room events in the log")
@@ -13,7 +14,8 @@ struct EventCodecTests {
                 validUntil: instant.addingTimeInterval(180 * 24 * 60 * 60), pstnDialOutEnabled: true)),
         .updated(RoomUpdated(validFrom: now, validUntil: instant, pstnDialOutEnabled: false)),
         .participantAdded(RoomParticipantAdded(rawId: "8:acs:resource_alice", role: .collaborator)),
-        .participantRoleChanged(RoomParticipantRoleChanged(rawId: "8:orgid:alice", previousRole: .attendee, role: .presenter)),
+        .participantRoleChanged(
+            RoomParticipantRoleChanged(rawId: "8:orgid:alice", previousRole: .attendee, role: .presenter)),
         .participantRemoved(RoomParticipantRemoved(rawId: "28:orgid:bot", previousRole: .consumer)),
         .deleted(RoomDeleted()),
     ]
@@ -38,17 +40,20 @@ struct EventCodecTests {
         }
         #expect(history.count == 8)
         for event in history {
-            let read = try RoomEvent(eventType: event.eventType, schemaVersion: event.schemaVersion, data: event.encodedData())
+            let read = try RoomEvent(
+                eventType: event.eventType, schemaVersion: event.schemaVersion, data: event.encodedData())
             #expect(read == event)
         }
     }
 
     @Test("each event has its own type name, at schema version 1")
     func names() {
-        #expect(Self.everyEvent.map(\.eventType) == [
-            "RoomCreated", "RoomUpdated", "RoomParticipantAdded", "RoomParticipantRoleChanged", "RoomParticipantRemoved",
-            "RoomDeleted",
-        ])
+        #expect(
+            Self.everyEvent.map(\.eventType) == [
+                "RoomCreated", "RoomUpdated", "RoomParticipantAdded", "RoomParticipantRoleChanged",
+                "RoomParticipantRemoved",
+                "RoomDeleted",
+            ])
         #expect(Self.everyEvent.allSatisfy { $0.schemaVersion == 1 })
     }
 
@@ -80,12 +85,14 @@ struct EventCodecTests {
     func corruptData() {
         #expect(throws: DecodingError.self) {
             try RoomEvent(
-                eventType: "RoomParticipantAdded", schemaVersion: 1, data: Data(#"{"rawId":"8:acs:r_a","role":"Boss"}"#.utf8))
+                eventType: "RoomParticipantAdded", schemaVersion: 1,
+                data: Data(#"{"rawId":"8:acs:r_a","role":"Boss"}"#.utf8))
         }
         #expect(throws: DecodingError.self) {
             try RoomEvent(
                 eventType: "RoomUpdated", schemaVersion: 1,
-                data: Data(#"{"pstnDialOutEnabled":true,"validFrom":"yesterday","validUntil":"2026-01-01T00:00:00Z"}"#.utf8))
+                data: Data(
+                    #"{"pstnDialOutEnabled":true,"validFrom":"yesterday","validUntil":"2026-01-01T00:00:00Z"}"#.utf8))
         }
         #expect(throws: DecodingError.self) {
             try RoomEvent(eventType: "RoomCreated", schemaVersion: 1, data: Data("{}".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import AtriumDomain
 
 // Tests read as specifications: given a history, when a command is decided, then these events or this error.

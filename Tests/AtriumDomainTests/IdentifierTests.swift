@@ -1,5 +1,5 @@
-import Testing
 import AtriumDomain
+import Testing
 
 @Suite("Communication identifiers")
 struct IdentifierTests {
@@ -75,7 +75,11 @@ struct IdentifierTests {
 
     @Test("identifiers are equal when their raw ids are, and raw ids are case-sensitive")
     func equality() {
-        #expect(CommunicationIdentifier(rawId: "8:acs:resource_alice") == CommunicationIdentifier(rawId: "8:acs:resource_alice"))
-        #expect(CommunicationIdentifier(rawId: "8:acs:resource_alice") != CommunicationIdentifier(rawId: "8:acs:resource_Alice"))
+        #expect(
+            CommunicationIdentifier(rawId: "8:acs:resource_alice")
+                == CommunicationIdentifier(rawId: "8:acs:resource_alice"))
+        #expect(
+            CommunicationIdentifier(rawId: "8:acs:resource_alice")
+                != CommunicationIdentifier(rawId: "8:acs:resource_Alice"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AtriumDomain
 
 @Suite("Creating a room")
@@ -26,7 +27,8 @@ struct RoomCreationTests {
     @Test("a room given only validUntil is valid from now")
     func validFromDefaultsToNow() {
         let validUntil = now.addingTimeInterval(days(7))
-        #expect(when(create(validUntil: validUntil), given([])) == then(created(validFrom: now, validUntil: validUntil)))
+        #expect(
+            when(create(validUntil: validUntil), given([])) == then(created(validFrom: now, validUntil: validUntil)))
     }
 
     @Test("explicit validFrom, validUntil and pstnDialOutEnabled are kept")
@@ -95,14 +97,17 @@ struct RoomCreationTests {
     func validUntilInThePast() {
         #expect(when(create(validUntil: now.addingTimeInterval(-1)), given([])) == refused(rangeEndInThePast))
         #expect(
-            when(create(validFrom: now.addingTimeInterval(-days(2)), validUntil: now.addingTimeInterval(-days(1))), given([]))
+            when(
+                create(validFrom: now.addingTimeInterval(-days(2)), validUntil: now.addingTimeInterval(-days(1))),
+                given([]))
                 == refused(rangeEndInThePast))
     }
 
     @Test("a window ending right now has ended")
     func validUntilNow() {
         #expect(
-            when(create(validFrom: now.addingTimeInterval(-days(1)), validUntil: now), given([])) == refused(rangeEndInThePast))
+            when(create(validFrom: now.addingTimeInterval(-days(1)), validUntil: now), given([]))
+                == refused(rangeEndInThePast))
     }
 
     @Test("a window that ends before it starts, or as it starts, is refused")

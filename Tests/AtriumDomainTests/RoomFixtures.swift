@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import AtriumDomain
 
 // The vocabulary of the room specifications: a fixed clock, a room, a few people, and events and
@@ -61,7 +62,8 @@ func create(
 func update(
     validFrom: Date? = nil, validUntil: Date? = nil, pstnDialOutEnabled: Bool? = nil, at instant: Date = now
 ) -> RoomCommand {
-    .update(UpdateRoom(now: instant, validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: pstnDialOutEnabled))
+    .update(
+        UpdateRoom(now: instant, validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: pstnDialOutEnabled))
 }
 
 func changeRoster(_ changes: RosterChange..., apiVersion: RoomsAPIVersion = .latest) -> RoomCommand {
@@ -104,7 +106,10 @@ func members(of room: Room) -> [Member] {
 
 let rangeTooLarge = DomainError(
     .badRequest, "The time range is incorrect, or larger than 180 days.", target: "ValidUntil",
-    details: [.init(code: "BadArgument", message: "The time range is incorrect, or larger than 180 days.", target: "ValidUntil")])
+    details: [
+        .init(
+            code: "BadArgument", message: "The time range is incorrect, or larger than 180 days.", target: "ValidUntil")
+    ])
 
 let rangeEndInThePast = DomainError(
     .badRequest, "The time range end is in the past.", target: "ValidUntil",

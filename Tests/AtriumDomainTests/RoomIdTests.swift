@@ -1,5 +1,5 @@
-import Testing
 import AtriumDomain
+import Testing
 
 @Suite("Room ids")
 struct RoomIdTests {

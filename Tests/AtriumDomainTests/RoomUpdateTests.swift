@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AtriumDomain
 
 @Suite("Updating a room's properties")
@@ -55,14 +56,17 @@ struct RoomUpdateTests {
 
     @Test("the new window is checked like a new room's")
     func newWindowValidated() {
-        #expect(when(update(validUntil: now.addingTimeInterval(days(180) + 1)), given(history)) == refused(rangeTooLarge))
+        #expect(
+            when(update(validUntil: now.addingTimeInterval(days(180) + 1)), given(history)) == refused(rangeTooLarge))
         #expect(when(update(validUntil: now.addingTimeInterval(-1)), given(history)) == refused(rangeEndInThePast))
         #expect(when(update(validFrom: validUntil.addingTimeInterval(1)), given(history)) == refused(rangeTooLarge))
         // Moving validFrom forward shortens the window, so the same validUntil can come back within 180 days.
         let later = now.addingTimeInterval(days(10))
         #expect(
             when(update(validFrom: later, validUntil: later.addingTimeInterval(days(180))), given(history))
-                == then(updated(validFrom: later, validUntil: later.addingTimeInterval(days(180)), pstnDialOutEnabled: false)))
+                == then(
+                    updated(
+                        validFrom: later, validUntil: later.addingTimeInterval(days(180)), pstnDialOutEnabled: false)))
     }
 
     @Test("the window is validated only when the update touches it")
@@ -78,7 +82,8 @@ struct RoomUpdateTests {
                     updated(
                         validFrom: now.addingTimeInterval(-days(30)), validUntil: now.addingTimeInterval(-days(1)),
                         pstnDialOutEnabled: true)))
-        #expect(when(update(validFrom: now.addingTimeInterval(-days(29))), given(expired)) == refused(rangeEndInThePast))
+        #expect(
+            when(update(validFrom: now.addingTimeInterval(-days(29))), given(expired)) == refused(rangeEndInThePast))
         #expect(
             when(update(validUntil: now.addingTimeInterval(days(1))), given(expired))
                 == then(
@@ -91,7 +96,8 @@ struct RoomUpdateTests {
     func checkedAtUpdateTime() {
         let later = now.addingTimeInterval(days(100))
         #expect(
-            when(update(validUntil: now.addingTimeInterval(days(50)), at: later), given(history)) == refused(rangeEndInThePast))
+            when(update(validUntil: now.addingTimeInterval(days(50)), at: later), given(history))
+                == refused(rangeEndInThePast))
     }
 
     @Test("PSTN dial-out can be switched on and off again")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AtriumDomain
 
 @Suite("Changing a room's roster")
@@ -24,7 +25,8 @@ struct RosterTests {
 
     @Test("the same role again records nothing")
     func sameRoleAgain() {
-        #expect(when(changeRoster(upsert(alice, "Presenter")), given(room + [added(alice, .presenter)])) == nothingHappens)
+        #expect(
+            when(changeRoster(upsert(alice, "Presenter")), given(room + [added(alice, .presenter)])) == nothingHappens)
         #expect(when(changeRoster(upsert(bob)), given(room + [added(bob, .attendee)])) == nothingHappens)
     }
 
@@ -40,7 +42,8 @@ struct RosterTests {
         #expect(when(changeRoster(remove(alice)), given(room)) == nothingHappens)
         #expect(when(changeRoster(remove(bob)), given(room + [added(alice, .presenter)])) == nothingHappens)
         #expect(
-            when(changeRoster(remove(alice)), given(room + [added(alice, .presenter), removed(alice, was: .presenter)]))
+            when(
+                changeRoster(remove(alice)), given(room + [added(alice, .presenter), removed(alice, was: .presenter)]))
                 == nothingHappens)
     }
 
@@ -53,9 +56,12 @@ struct RosterTests {
     func mixedPatch() {
         let history = room + [added(alice, .attendee), added(bob, .attendee)]
         #expect(
-            when(changeRoster(upsert(carol, "Consumer"), remove(bob), upsert(alice, "Presenter"), remove(dave)), given(history))
+            when(
+                changeRoster(upsert(carol, "Consumer"), remove(bob), upsert(alice, "Presenter"), remove(dave)),
+                given(history))
                 == then(
-                    added(carol, .consumer), removed(bob, was: .attendee), roleChanged(alice, from: .attendee, to: .presenter)))
+                    added(carol, .consumer), removed(bob, was: .attendee),
+                    roleChanged(alice, from: .attendee, to: .presenter)))
     }
 
     @Test("changes to one participant within a patch build on each other")
@@ -104,7 +110,8 @@ struct RosterTests {
                 == [Member(bob, .attendee), Member(carol, .attendee), Member(alice, .presenter)])
     }
 
-    @Test("Collaborator is refused before api-version 2025-03-13", arguments: [RoomsAPIVersion.v2023_06_14, .v2024_04_15])
+    @Test(
+        "Collaborator is refused before api-version 2025-03-13", arguments: [RoomsAPIVersion.v2023_06_14, .v2024_04_15])
     func collaboratorRefusedOnOldVersions(version: RoomsAPIVersion) {
         #expect(
             when(changeRoster(upsert(alice, "Collaborator"), apiVersion: version), given(room))
@@ -156,7 +163,8 @@ struct RosterTests {
         #expect(error.target == "participants")
         #expect(
             error.details == [
-                DomainError.Detail(code: "BadArgument", message: "Invalid format for communication identifier.", target: phone)
+                DomainError.Detail(
+                    code: "BadArgument", message: "Invalid format for communication identifier.", target: phone)
             ])
     }
 

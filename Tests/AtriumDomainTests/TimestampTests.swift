@@ -1,6 +1,6 @@
+import AtriumDomain
 import Foundation
 import Testing
-import AtriumDomain
 
 @Suite("Timestamps")
 struct TimestampTests {
@@ -27,9 +27,12 @@ struct TimestampTests {
 
     @Test("printing rounds to the microsecond")
     func formatRounds() {
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.9999999)) == "2024-05-01T10:00:01.0000000+00:00")
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.0000001)) == "2024-05-01T10:00:00.0000000+00:00")
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.1234569)) == "2024-05-01T10:00:00.1234570+00:00")
+        #expect(
+            Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.9999999)) == "2024-05-01T10:00:01.0000000+00:00")
+        #expect(
+            Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.0000001)) == "2024-05-01T10:00:00.0000000+00:00")
+        #expect(
+            Timestamp.format(Date(timeIntervalSince1970: 1_714_557_600.1234569)) == "2024-05-01T10:00:00.1234570+00:00")
     }
 
     @Test("instants before 1970 are printed on the right side of the second")
@@ -102,9 +105,7 @@ struct TimestampTests {
         "an offset beyond 23:59 is not RFC 3339",
         arguments: ["2026-01-01T00:00:00+24:00", "2026-01-01T00:00:00+99:99", "2026-01-01T00:00:00-00:60"])
     func parseRejectsImpossibleOffsets(text: String) {
-        withKnownIssue("Timestamp.parse does not range-check the offset's hours and minutes") {
-            #expect(Timestamp.parse(text) == nil)
-        }
+        #expect(Timestamp.parse(text) == nil)
     }
 
     // MARK: Round trips
@@ -112,8 +113,10 @@ struct TimestampTests {
     @Test(
         "what is printed parses back to itself",
         arguments: [
-            "2024-05-01T10:00:00.1234560+00:00", "1999-12-31T23:59:59.9999990+00:00", "2026-01-01T00:00:00.0000010+00:00",
-            "2024-02-29T12:34:56.5000000+00:00", "2026-06-30T00:00:00.0000000+00:00", "2100-12-31T23:59:59.0000000+00:00",
+            "2024-05-01T10:00:00.1234560+00:00", "1999-12-31T23:59:59.9999990+00:00",
+            "2026-01-01T00:00:00.0000010+00:00",
+            "2024-02-29T12:34:56.5000000+00:00", "2026-06-30T00:00:00.0000000+00:00",
+            "2100-12-31T23:59:59.0000000+00:00",
         ])
     func formatParseRoundTrip(text: String) throws {
         let date = try #require(Timestamp.parse(text))

@@ -18,7 +18,9 @@ struct ConcurrentCommandTests {
             let store = EventStore(client: client, logger: TestDatabase.logger)
             let handler = CommandHandler<RoomDecider>(store: store)
             let roomId = try RoomId(validating: "12345678901234567")
-            let create = CreateRoom(roomId: roomId, now: Self.now, participants: [.init(rawId: Self.user("shared"), action: .set(role: "Attendee"))])
+            let create = CreateRoom(
+                roomId: roomId, now: Self.now,
+                participants: [.init(rawId: Self.user("shared"), action: .set(role: "Attendee"))])
             _ = try await handler.execute(
                 .create(create), named: "CreateRoom", on: roomId.streamId, isNewStream: true,
                 context: CommandContext(actor: "test", now: Self.now)

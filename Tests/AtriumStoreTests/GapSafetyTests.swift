@@ -20,7 +20,8 @@ struct GapSafetyTests {
                         for writer in 0..<writers {
                             group.addTask {
                                 for _ in 0..<transactionsPerWriter {
-                                    try await Self.writeTransaction(store: store, stream: "gap-\(writer)", committed: committed)
+                                    try await Self.writeTransaction(
+                                        store: store, stream: "gap-\(writer)", committed: committed)
                                 }
                             }
                         }

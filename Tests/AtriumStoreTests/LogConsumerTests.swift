@@ -24,7 +24,9 @@ struct LogConsumerTests {
             let store = EventStore(client: client, logger: logger)
             // A long poll interval: only NOTIFY can make this test finish in time.
             let nodes = (0..<2).map { _ in
-                LogConsumer(name: "recorder", store: store, handler: RecordingHandler(), batchSize: 40, pollInterval: .seconds(30))
+                LogConsumer(
+                    name: "recorder", store: store, handler: RecordingHandler(), batchSize: 40,
+                    pollInterval: .seconds(30))
             }
             let running = Task {
                 await withThrowingTaskGroup(of: Void.self) { group in
@@ -59,10 +61,14 @@ struct LogConsumerTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let reached = try await positions.position(of: "recorder")
-            #expect(reached == last, "the consumer did not catch up via NOTIFY: at \(String(describing: reached)), log ends at \(last)")
+            #expect(
+                reached == last,
+                "the consumer did not catch up via NOTIFY: at \(String(describing: reached)), log ends at \(last)")
 
             var consumed: [UUID] = []
-            for try await id in try await client.query("SELECT event_id FROM consumed", logger: logger).decode(UUID.self) {
+            for try await id in try await client.query("SELECT event_id FROM consumed", logger: logger).decode(
+                UUID.self)
+            {
                 consumed.append(id)
             }
             #expect(consumed.count == appended.count, "each event must be handled once")
@@ -88,10 +94,16 @@ struct LogConsumerTests {
             var count: Int64 = 0
             while count == 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
-                count = try await client.query("SELECT count(*) FROM consumed", logger: logger).decode(Int64.self).first { _ in true } ?? 0
+                count =
+                    try await client.query("SELECT count(*) FROM consumed", logger: logger).decode(Int64.self).first {
+                        _ in true
+                    } ?? 0
             }
             try await Task.sleep(for: .milliseconds(200))
-            count = try await client.query("SELECT count(*) FROM consumed", logger: logger).decode(Int64.self).first { _ in true } ?? 0
+            count =
+                try await client.query("SELECT count(*) FROM consumed", logger: logger).decode(Int64.self).first { _ in
+                    true
+                } ?? 0
             #expect(count == 1, "the failed attempt's insert must have rolled back with its checkpoint")
             #expect(await failures.attempts >= 2)
         }

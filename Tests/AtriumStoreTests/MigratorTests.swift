@@ -1,8 +1,9 @@
-@testable import AtriumStore
 import AtriumTesting
 import Foundation
 import PostgresNIO
 import Testing
+
+@testable import AtriumStore
 
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct MigratorTests {

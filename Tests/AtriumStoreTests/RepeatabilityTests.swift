@@ -14,7 +14,8 @@ struct RepeatabilityTests {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: TestDatabase.logger)
             let handler = CommandHandler<RoomDecider>(store: store)
-            let repeatability = Repeatability(requestId: UUID().uuidString, firstSent: Self.now, operation: "POST /rooms")
+            let repeatability = Repeatability(
+                requestId: UUID().uuidString, firstSent: Self.now, operation: "POST /rooms")
             // Each retry picks a new room id, as the API does: only the request id ties them together.
             let responses = try await withThrowingTaskGroup(of: CommandHandler<RoomDecider>.Outcome.self) { group in
                 for attempt in 0..<10 {
@@ -49,15 +50,18 @@ struct RepeatabilityTests {
                 .create(CreateRoom(roomId: roomId, now: Self.now)), named: "CreateRoom", on: roomId.streamId,
                 isNewStream: true, context: CommandContext(actor: "test", now: Self.now)
             ) { _ in CommandResponse(status: 201) }
-            let add = RoomCommand.changeRoster(ChangeRoster(changes: [.init(rawId: "8:acs:r_a", action: .set(role: "Presenter"))]))
+            let add = RoomCommand.changeRoster(
+                ChangeRoster(changes: [.init(rawId: "8:acs:r_a", action: .set(role: "Presenter"))]))
             let repeatability = Repeatability(
                 requestId: "retry-1", firstSent: Self.now, operation: "PATCH /rooms/\(roomId)/participants")
             let first = try await handler.execute(
-                add, named: "ChangeRoomRoster", on: roomId.streamId, context: CommandContext(actor: "test", now: Self.now),
+                add, named: "ChangeRoomRoster", on: roomId.streamId,
+                context: CommandContext(actor: "test", now: Self.now),
                 repeatability: repeatability
             ) { _ in CommandResponse(status: 200, body: "first") }
             let retry = try await handler.execute(
-                add, named: "ChangeRoomRoster", on: roomId.streamId, context: CommandContext(actor: "test", now: Self.now),
+                add, named: "ChangeRoomRoster", on: roomId.streamId,
+                context: CommandContext(actor: "test", now: Self.now),
                 repeatability: repeatability
             ) { _ in CommandResponse(status: 200, body: "second") }
             #expect(!first.replayed && retry.replayed)
@@ -68,7 +72,8 @@ struct RepeatabilityTests {
             let misuse = Repeatability(requestId: "retry-1", firstSent: Self.now, operation: "PATCH /rooms/\(roomId)")
             await #expect(throws: DomainError.self) {
                 _ = try await handler.execute(
-                    .update(UpdateRoom(now: Self.now, pstnDialOutEnabled: true)), named: "UpdateRoom", on: roomId.streamId,
+                    .update(UpdateRoom(now: Self.now, pstnDialOutEnabled: true)), named: "UpdateRoom",
+                    on: roomId.streamId,
                     context: CommandContext(actor: "test", now: Self.now), repeatability: misuse
                 ) { _ in CommandResponse(status: 200) }
             }

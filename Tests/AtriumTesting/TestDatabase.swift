@@ -36,7 +36,8 @@ public enum TestDatabase {
             }
         }
         try? await withClient(admin, maximumConnections: 2) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            try await client.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
         return try result.get()
     }

@@ -44,20 +44,23 @@ public struct HMACAuthenticator: Sendable {
         var fields: [String: String] = [:]
         for part in authorization.dropFirst("HMAC-SHA256 ".count).split(separator: "&") {
             guard let equals = part.firstIndex(of: "=") else { continue }
-            fields[part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = String(part[part.index(after: equals)...])
+            fields[part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = String(
+                part[part.index(after: equals)...])
         }
         guard let signedHeaders = fields["signedheaders"], let signature = fields["signature"],
             let signatureBytes = Data(base64Encoded: signature)
         else { throw .unauthorized("The Authorization header must carry SignedHeaders and a base64 Signature.") }
         let names = signedHeaders.lowercased().split(separator: ";").map(String.init)
-        guard names.contains("host"), names.contains("x-ms-content-sha256"), names.contains("x-ms-date") || names.contains("date")
+        guard names.contains("host"), names.contains("x-ms-content-sha256"),
+            names.contains("x-ms-date") || names.contains("date")
         else { throw .unauthorized("SignedHeaders must include x-ms-date, host and x-ms-content-sha256.") }
 
         let bodyHash = Data(SHA256.hash(data: request.body)).base64EncodedString()
         guard request.headers["x-ms-content-sha256"] == bodyHash else {
             throw .unauthorized("x-ms-content-sha256 does not match the SHA-256 of the request body.")
         }
-        guard let dateText = request.headers["x-ms-date"] ?? request.headers["date"], let date = HTTPDate.parse(dateText)
+        guard let dateText = request.headers["x-ms-date"] ?? request.headers["date"],
+            let date = HTTPDate.parse(dateText)
         else { throw .unauthorized("x-ms-date is missing or not an RFC 1123 date.") }
         guard abs(date.timeIntervalSince(now)) <= RequestLimits.maxClockSkewSeconds else {
             throw .unauthorized("x-ms-date is more than 15 minutes away from the server's time.")
@@ -73,7 +76,9 @@ public struct HMACAuthenticator: Sendable {
         if let decoded = request.target.removingPercentEncoding, decoded != request.target { targets.append(decoded) }
         for target in targets {
             let stringToSign = "\(request.method)\n\(target)\n\(signedValues)"
-            if HMAC<SHA256>.isValidAuthenticationCode(signatureBytes, authenticating: Data(stringToSign.utf8), using: key) {
+            if HMAC<SHA256>.isValidAuthenticationCode(
+                signatureBytes, authenticating: Data(stringToSign.utf8), using: key)
+            {
                 return
             }
         }

@@ -4,7 +4,8 @@ import Foundation
 
 /// RoomModel and participant bodies exactly as ACS returns them.
 enum RoomRepresentation {
-    static func model(id: String, createdAt: Date, validFrom: Date, validUntil: Date, pstnDialOutEnabled: Bool) -> JSONValue
+    static func model(id: String, createdAt: Date, validFrom: Date, validUntil: Date, pstnDialOutEnabled: Bool)
+        -> JSONValue
     {
         [
             "id": .string(id),

@@ -40,7 +40,8 @@ struct RoomsRoutes: Sendable {
             .create(command), named: RoomCommand.create(command).name, on: roomId.streamId, isNewStream: true,
             context: commandContext(request, context, now: now), repeatability: repeatability
         ) { room in
-            CommandResponse(status: 201, headers: ["Location": location], body: RoomRepresentation.model(room).serialized)
+            CommandResponse(
+                status: 201, headers: ["Location": location], body: RoomRepresentation.model(room).serialized)
         }
         return outcome.httpResponse(repeatable: repeatability != nil)
     }
@@ -91,7 +92,8 @@ struct RoomsRoutes: Sendable {
         let apiVersion = try RoomsAPIVersion(of: request)
         let roomId = try Self.roomId(context)
         let paging = try Paging(request)
-        guard let page = try await readModel.participants(of: roomId.value, after: paging.cursor, limit: paging.pageSize)
+        guard
+            let page = try await readModel.participants(of: roomId.value, after: paging.cursor, limit: paging.pageSize)
         else { throw Self.roomNotFound(roomId) }
         let body = RoomRepresentation.page(
             page.items.map(RoomRepresentation.participant),

@@ -12,7 +12,8 @@ struct Paging {
         let query = request.uri.queryParameters
         if let size = query["maxpagesize"] {
             guard let value = Int(size), (1...Self.maximumPageSize).contains(value) else {
-                throw APIError.badRequest("maxpagesize must be between 1 and \(Self.maximumPageSize).", target: "maxpagesize")
+                throw APIError.badRequest(
+                    "maxpagesize must be between 1 and \(Self.maximumPageSize).", target: "maxpagesize")
             }
             pageSize = value
         } else {
@@ -33,6 +34,7 @@ struct Paging {
         guard let next else { return nil }
         let host = request.head.authority ?? "localhost"
         return .string(
-            "http://\(host)\(request.uri.path)?api-version=\(apiVersion)&maxpagesize=\(pageSize)&continuationToken=\(next)")
+            "http://\(host)\(request.uri.path)?api-version=\(apiVersion)&maxpagesize=\(pageSize)&continuationToken=\(next)"
+        )
     }
 }

@@ -14,16 +14,19 @@ enum RepeatabilityHeaders {
             return nil
         case (let id?, let firstSent?):
             guard !id.isEmpty, id.count <= 128 else {
-                throw APIError.badRequest("Repeatability-Request-ID must be 1 to 128 characters.", target: "Repeatability-Request-ID")
+                throw APIError.badRequest(
+                    "Repeatability-Request-ID must be 1 to 128 characters.", target: "Repeatability-Request-ID")
             }
             guard let sent = HTTPDate.parse(firstSent) else {
                 throw APIError.badRequest(
                     "Repeatability-First-Sent must be an RFC 1123 date.", target: "Repeatability-First-Sent")
             }
-            return Repeatability(requestId: id, firstSent: sent, operation: "\(request.method.rawValue) \(request.uri.path)")
+            return Repeatability(
+                requestId: id, firstSent: sent, operation: "\(request.method.rawValue) \(request.uri.path)")
         case (nil, _?):
             throw APIError.badRequest(
-                "Repeatability-First-Sent was sent without Repeatability-Request-ID.", target: "Repeatability-Request-ID")
+                "Repeatability-First-Sent was sent without Repeatability-Request-ID.",
+                target: "Repeatability-Request-ID")
         case (_?, nil):
             throw APIError.badRequest(
                 "Repeatability-Request-ID requires Repeatability-First-Sent.", target: "Repeatability-First-Sent")

@@ -35,6 +35,8 @@ public struct DomainError: Error, Equatable, Sendable {
 
     /// A 400 whose single detail names the offending argument, the shape ACS uses for validation failures.
     public static func badArgument(_ message: String, target: String) -> DomainError {
-        DomainError(.badRequest, message, target: target, details: [Detail(code: "BadArgument", message: message, target: target)])
+        DomainError(
+            .badRequest, message, target: target,
+            details: [Detail(code: "BadArgument", message: message, target: target)])
     }
 }

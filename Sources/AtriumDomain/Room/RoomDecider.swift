@@ -30,9 +30,13 @@ public enum RoomDecider: Decider {
             room.validity = RoomValidity(validFrom: updated.validFrom, validUntil: updated.validUntil)
             room.pstnDialOutEnabled = updated.pstnDialOutEnabled
         case .participantAdded(let added):
-            if let participant = CommunicationIdentifier(rawId: added.rawId) { room.roster.set(participant, to: added.role) }
+            if let participant = CommunicationIdentifier(rawId: added.rawId) {
+                room.roster.set(participant, to: added.role)
+            }
         case .participantRoleChanged(let changed):
-            if let participant = CommunicationIdentifier(rawId: changed.rawId) { room.roster.set(participant, to: changed.role) }
+            if let participant = CommunicationIdentifier(rawId: changed.rawId) {
+                room.roster.set(participant, to: changed.role)
+            }
         case .participantRemoved(let removed):
             if let participant = CommunicationIdentifier(rawId: removed.rawId) { room.roster.remove(participant) }
         case .deleted:
@@ -47,7 +51,8 @@ public enum RoomDecider: Decider {
         guard room.lifecycle == .notCreated else {
             throw DomainError(.conflict, "A room with this id already exists.", target: "roomId")
         }
-        let validity = RoomValidity.defaulted(validFrom: command.validFrom, validUntil: command.validUntil, now: command.now)
+        let validity = RoomValidity.defaulted(
+            validFrom: command.validFrom, validUntil: command.validUntil, now: command.now)
         try validity.validate(now: command.now)
         let created = RoomEvent.created(
             RoomCreated(
@@ -71,7 +76,8 @@ public enum RoomDecider: Decider {
         return [
             .updated(
                 RoomUpdated(
-                    validFrom: validity.validFrom, validUntil: validity.validUntil, pstnDialOutEnabled: pstnDialOutEnabled))
+                    validFrom: validity.validFrom, validUntil: validity.validUntil,
+                    pstnDialOutEnabled: pstnDialOutEnabled))
         ]
     }
 
@@ -115,7 +121,8 @@ public enum RoomDecider: Decider {
                         RoomParticipantRoleChanged(rawId: participant.rawId, previousRole: previous, role: role)))
                 roster.set(participant, to: role)
             case (let previous?, nil):
-                events.append(.participantRemoved(RoomParticipantRemoved(rawId: participant.rawId, previousRole: previous)))
+                events.append(
+                    .participantRemoved(RoomParticipantRemoved(rawId: participant.rawId, previousRole: previous)))
                 roster.remove(participant)
             default:
                 break  // same role again, or removing someone who is not there: nothing happens
@@ -129,7 +136,9 @@ public enum RoomDecider: Decider {
         guard let participant = CommunicationIdentifier(rawId: rawId), participant.kind != .phoneNumber else {
             throw DomainError(
                 .badRequest, "Invalid format for communication identifier.", target: "participants",
-                details: [.init(code: "BadArgument", message: "Invalid format for communication identifier.", target: rawId)])
+                details: [
+                    .init(code: "BadArgument", message: "Invalid format for communication identifier.", target: rawId)
+                ])
         }
         return participant
     }
@@ -141,7 +150,8 @@ public enum RoomDecider: Decider {
             let message =
                 "Invalid role '\(name)'. Valid roles are \(allowed.map(\.rawValue).joined(separator: ", "))."
             throw DomainError(
-                .badRequest, message, target: "role", details: [.init(code: "BadArgument", message: message, target: "Role")])
+                .badRequest, message, target: "role",
+                details: [.init(code: "BadArgument", message: message, target: "Role")])
         }
         return role
     }

@@ -50,12 +50,14 @@ public struct RoomReadModel: Sendable {
 
     private func rooms(_ query: PostgresQuery) async throws -> [RoomRow] {
         var rows: [RoomRow] = []
-        for try await (id, createdAt, validFrom, validUntil, pstn, order) in try await client.query(query, logger: logger)
-            .decode((String, Date, Date, Date, Bool, Int64).self)
-        {
+        for try await (id, createdAt, validFrom, validUntil, pstn, order) in try await client.query(
+            query, logger: logger
+        )
+        .decode((String, Date, Date, Date, Bool, Int64).self) {
             rows.append(
                 RoomRow(
-                    roomId: id, createdAt: createdAt, validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: pstn,
+                    roomId: id, createdAt: createdAt, validFrom: validFrom, validUntil: validUntil,
+                    pstnDialOutEnabled: pstn,
                     listOrder: order))
         }
         return rows

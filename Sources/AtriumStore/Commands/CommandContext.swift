@@ -9,8 +9,9 @@ public struct CommandContext: Sendable {
     /// The instant the command is decided at; deciders never read a clock.
     public var now: Date
 
-    public init(actor: String, correlationId: UUID = UUID(), causationId: UUID? = nil, requestId: String? = nil, now: Date)
-    {
+    public init(
+        actor: String, correlationId: UUID = UUID(), causationId: UUID? = nil, requestId: String? = nil, now: Date
+    ) {
         self.actor = actor
         self.correlationId = correlationId
         self.causationId = causationId

@@ -93,7 +93,8 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                 target: "Repeatability-Request-ID")
         }
         return Outcome(
-            response: CommandResponse(status: stored.status, headers: stored.headers, body: stored.body), replayed: true,
+            response: CommandResponse(status: stored.status, headers: stored.headers, body: stored.body),
+            replayed: true,
             events: [])
     }
 }

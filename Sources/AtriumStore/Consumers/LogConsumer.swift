@@ -84,7 +84,8 @@ public struct LogConsumer: Service {
             // Unlock outside the (possibly cancelled) task: the connection goes back to the pool and
             // must not keep the lock.
             await Task { [logger] in
-                _ = try? await lockConnection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                _ = try? await lockConnection.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
             }.value
             try outcome.get()
         }
@@ -121,7 +122,8 @@ public struct LogConsumer: Service {
             ON CONFLICT (consumer) DO UPDATE SET consumer = EXCLUDED.consumer
             RETURNING transaction_id::text::bigint, global_position
             """
-        for try await (tx, position) in try await store.client.query(query, logger: logger).decode((Int64, Int64).self) {
+        for try await (tx, position) in try await store.client.query(query, logger: logger).decode((Int64, Int64).self)
+        {
             return LogPosition(transactionId: tx, globalPosition: position)
         }
         return .start

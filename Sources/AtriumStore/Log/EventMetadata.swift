@@ -14,7 +14,8 @@ public struct EventMetadata: Codable, Equatable, Sendable {
     /// The HTTP request that carried the command, when there was one.
     public var requestId: String?
 
-    public init(actor: String, command: String, correlationId: UUID, causationId: UUID? = nil, requestId: String? = nil) {
+    public init(actor: String, command: String, correlationId: UUID, causationId: UUID? = nil, requestId: String? = nil)
+    {
         self.actor = actor
         self.command = command
         self.correlationId = correlationId

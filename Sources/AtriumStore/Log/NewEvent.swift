@@ -9,7 +9,8 @@ public struct NewEvent: Sendable {
     public var data: Data
     public var metadata: EventMetadata
 
-    public init(eventId: UUID = UUID(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata) {
+    public init(eventId: UUID = UUID(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata)
+    {
         self.eventId = eventId
         self.eventType = eventType
         self.schemaVersion = schemaVersion
@@ -19,7 +20,8 @@ public struct NewEvent: Sendable {
 
     public init(_ event: some EventCodable, metadata: EventMetadata, eventId: UUID = UUID()) throws {
         self.init(
-            eventId: eventId, eventType: event.eventType, schemaVersion: event.schemaVersion, data: try event.encodedData(),
+            eventId: eventId, eventType: event.eventType, schemaVersion: event.schemaVersion,
+            data: try event.encodedData(),
             metadata: metadata)
     }
 }

@@ -17,7 +17,8 @@ public struct Migration: Sendable {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
         return try files.compactMap { file -> Migration? in
             let name = file.lastPathComponent
-            guard name.hasSuffix(".sql"), let prefix = name.split(separator: "_").first, let version = Int(prefix) else {
+            guard name.hasSuffix(".sql"), let prefix = name.split(separator: "_").first, let version = Int(prefix)
+            else {
                 return nil
             }
             return Migration(version: version, name: name, sql: try String(contentsOf: file, encoding: .utf8))

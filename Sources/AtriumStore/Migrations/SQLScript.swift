@@ -66,8 +66,9 @@ enum SQLScript {
     /// `$tag$` starting at `index`, if there is one.
     private static func dollarTag(in chars: [Unicode.Scalar], at index: Int) -> [Unicode.Scalar]? {
         var end = index + 1
-        while end < chars.count, chars[end] == "_" || chars[end].properties.isAlphabetic
-            || (end > index + 1 && ("0"..."9").contains(chars[end]))
+        while end < chars.count,
+            chars[end] == "_" || chars[end].properties.isAlphabetic
+                || (end > index + 1 && ("0"..."9").contains(chars[end]))
         {
             end += 1
         }
