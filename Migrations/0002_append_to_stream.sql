@@ -32,28 +32,22 @@ DECLARE
     v_current bigint;
     v_event   record;
 BEGIN
-    IF p_expected_version = -1 THEN
+    IF p_expected_version IS NULL OR p_expected_version >= 0 THEN
+        UPDATE streams SET version = streams.version + v_count
+         WHERE streams.stream_id = p_stream_id
+           AND (p_expected_version IS NULL OR streams.version = p_expected_version)
+        RETURNING streams.version - v_count INTO v_current;
+    END IF;
+    IF v_current IS NULL THEN
+        -- A new stream: right when it must not exist yet, or when any version will do.
+        IF p_expected_version >= 0 THEN
+            RAISE EXCEPTION 'stream % is not at version %', p_stream_id, p_expected_version USING ERRCODE = 'AT409';
+        END IF;
         INSERT INTO streams (stream_id, version) VALUES (p_stream_id, v_count) ON CONFLICT DO NOTHING;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'stream % already exists', p_stream_id USING ERRCODE = 'AT409';
         END IF;
         v_current := 0;
-    ELSE
-        UPDATE streams SET version = streams.version + v_count
-         WHERE streams.stream_id = p_stream_id
-           AND (p_expected_version IS NULL OR streams.version = p_expected_version)
-        RETURNING streams.version - v_count INTO v_current;
-        IF NOT FOUND THEN
-            IF p_expected_version IS NULL THEN
-                INSERT INTO streams (stream_id, version) VALUES (p_stream_id, v_count) ON CONFLICT DO NOTHING;
-                IF NOT FOUND THEN
-                    RAISE EXCEPTION 'stream % was created concurrently', p_stream_id USING ERRCODE = 'AT409';
-                END IF;
-                v_current := 0;
-            ELSE
-                RAISE EXCEPTION 'stream % is not at version %', p_stream_id, p_expected_version USING ERRCODE = 'AT409';
-            END IF;
-        END IF;
     END IF;
 
     FOR v_event IN

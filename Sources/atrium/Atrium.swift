@@ -6,8 +6,8 @@ struct Atrium: AsyncParsableCommand {
         commandName: "atrium",
         abstract: "An event-sourced engine for virtual rooms and call automation, speaking the ACS wire format.",
         discussion: """
-            Every change is a command checked against an aggregate and appended to a PostgreSQL event
-            log; rooms and calls are read models derived from it.
+            Every change is a command checked against an aggregate and appended to a PostgreSQL event \
+            log; the rooms you read are projections of it.
 
             Start here:  atrium serve            (embedded PostgreSQL under ./atrium-data)
             Database:    set DATABASE_URL=postgres://user:pass@host:port/db to use your own server.

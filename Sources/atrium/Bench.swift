@@ -6,9 +6,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark create-room commands over HTTP against a pgbench baseline on the same PostgreSQL.",
         discussion: """
-            Runs, in one go: pgbench (single-row INSERT transactions, --connections clients), then
-            create-room commands signed with HMAC from --connections concurrent connections, then
-            pgbench again. Prints commands/s, p50/p99 latency, the baseline tps and their ratio.
+            Runs, in one go: pgbench (single-row INSERT transactions, --connections clients), then \
+            create-room commands signed with HMAC from --connections concurrent connections, then \
+            pgbench again. Prints commands/s, p50/p99 latency, the baseline tps and their ratio. \
             Everything targets loopback and stops by itself. Tools/bench sets up a server and database.
             """
     )

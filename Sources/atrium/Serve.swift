@@ -11,8 +11,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Atrium server (Rooms API) until SIGTERM or Ctrl-C.",
         discussion: """
-            With no DATABASE_URL, a private PostgreSQL cluster is created under --data-dir on first
-            run, migrated, and stopped with the server. The access key comes from ATRIUM_ACCESS_KEY
+            With no DATABASE_URL, a private PostgreSQL cluster is created under --data-dir on first \
+            run, migrated, and stopped with the server. The access key comes from ATRIUM_ACCESS_KEY \
             (base64), else from <data-dir>/access-key, generated on first run.
             """
     )
