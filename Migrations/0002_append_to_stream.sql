@@ -9,8 +9,12 @@ END;
 $$;
 
 -- Appends events to one stream in one statement (one round trip): checks the expected version,
--- writes the events, updates the inline read models, stores the command's result for retries
--- and wakes the log's consumers. The caller runs it in autocommit, so all of it commits or none.
+-- writes the events, updates the inline read models and stores the command's result for retries.
+-- The caller runs it in autocommit, so all of it commits or none.
+--
+-- It sends no NOTIFY: a notifying transaction holds PostgreSQL's notify lock through its commit,
+-- which serialises all appends (measured 5,700 -> 2,200 appends/s at 32 clients). The caller
+-- notifies after commit instead (AppendNotifier).
 --
 -- p_expected_version: -1 = the stream must not exist, NULL = any, n = exactly n events so far.
 -- A version mismatch raises SQLSTATE 'AT409'; a repeated request id raises unique_violation
@@ -70,7 +74,5 @@ BEGIN
         VALUES (p_result->>'requestId', (p_result->>'firstSent')::timestamptz, p_result->>'operation',
                 (p_result->>'status')::integer, p_result->'headers', p_result->>'body');
     END IF;
-
-    PERFORM pg_notify('atrium_events', '');
 END;
 $$;

@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Atrium: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "atrium",

@@ -40,7 +40,7 @@ struct PGBenchBaseline {
                 "-n", "-M", "prepared", "-c", "\(clients)", "-j", "2", "-T", "\(seconds)", "-f", script.path,
                 databaseURL,
             ],
-            environment: environment, output: output)
+            environment: environment, output: output, timeout: .seconds(seconds + 60))
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0,
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),

@@ -15,7 +15,7 @@ public protocol LogConsumerHandler: Sendable {
 /// - Gap-free: it reads under the transaction-id barrier (`EventStore.readAll`).
 /// - Exactly-once effects: the checkpoint moves in the handler's transaction, fenced on its old
 ///   value, so a batch is never applied twice even if two nodes briefly overlap.
-/// - Woken by LISTEN/NOTIFY on `atrium_events`, polling every `pollInterval` as the fallback.
+/// - Woken by LISTEN/NOTIFY on `atrium_events` (sent by `AppendNotifier` after each append), polling every `pollInterval` as the fallback.
 ///   When the barrier hides committed events (a transaction anywhere in the cluster is still
 ///   open), it looks again within milliseconds rather than waiting for a notification.
 public struct LogConsumer: Service {
@@ -69,7 +69,7 @@ public struct LogConsumer: Service {
             logger.info("consumer is running on this node")
             let doorbell = Doorbell()
             let outcome = await Result(catching: {
-                try await lockConnection.listen(on: "atrium_events") { notifications in
+                try await lockConnection.listen(on: AppendNotifier.channel) { notifications in
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for try await _ in notifications { await doorbell.ring() }

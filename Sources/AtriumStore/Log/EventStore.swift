@@ -7,10 +7,18 @@ import PostgresNIO
 public struct EventStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    private let notifier: AppendNotifier
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+        self.notifier = AppendNotifier(client: client, logger: logger)
+    }
+
+    /// Wakes the log's consumers. `append` does it for its own transactions; whoever appends
+    /// inside a transaction of their own calls this after committing it.
+    public func announceAppends() {
+        notifier.poke()
     }
 
     /// The outcome of an append: where the last event landed.
@@ -22,34 +30,36 @@ public struct EventStore: Sendable {
     /// Appends events to one stream atomically, together with the inline read models and, when
     /// given, the command's result for later retries. One statement, one round trip.
     ///
-    /// By default it runs in its own transaction; pass `executor` to append inside a caller's
-    /// transaction (a consumer appending in step with its checkpoint).
+    /// By default it runs in its own transaction and then wakes the log's consumers; pass
+    /// `transaction` to append inside a caller's transaction (a consumer appending in step with its
+    /// checkpoint), and call `announceAppends()` once that transaction has committed.
     @discardableResult
     public func append(
         to stream: String, expected: ExpectedVersion, events: [NewEvent], recordedAt: Date,
-        result: StoredCommandResult? = nil, on executor: (any DatabaseExecutor)? = nil
+        result: StoredCommandResult? = nil, on transaction: PostgresConnection? = nil
     ) async throws -> Appended {
         precondition(!events.isEmpty, "an append needs at least one event")
-        let ids = events.map(\.eventId)
-        let types = events.map(\.eventType)
-        let versions = events.map { Int32($0.schemaVersion) }
-        let data = events.map { String(decoding: $0.data, as: UTF8.self) }
-        let metadata = try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) }
-        let resultJSON = try result.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
-        let expectedVersion = expected.sqlValue
-        let query: PostgresQuery = """
-            SELECT global_position, stream_version FROM append_to_stream(\(stream), \(expectedVersion), \(ids), \
-            \(types), \(versions), \(data)::jsonb[], \(metadata)::jsonb[], \(recordedAt), \(resultJSON)::jsonb)
-            """
+        let statement = AppendToStream(
+            stream: stream, expectedVersion: expected.sqlValue, eventIds: events.map(\.eventId),
+            eventTypes: events.map(\.eventType), schemaVersions: events.map { Int32($0.schemaVersion) },
+            data: events.map { String(decoding: $0.data, as: UTF8.self) },
+            metadata: try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) },
+            recordedAt: recordedAt, result: try result.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
+        )
         do {
             var positions: [Int64] = []
             var version: Int64 = 0
-            for try await (position, streamVersion) in try await (executor ?? client).run(query, logger: logger).decode(
-                (Int64, Int64).self)
-            {
+            let rows =
+                if let transaction {
+                    try await transaction.execute(statement, logger: logger)
+                } else {
+                    try await client.execute(statement, logger: logger)
+                }
+            for try await (position, streamVersion) in rows {
                 positions.append(position)
                 version = streamVersion
             }
+            if transaction == nil { notifier.poke() }
             return Appended(globalPositions: positions, streamVersion: version)
         } catch let error as PSQLError {
             switch error.serverInfo?[.sqlState] {

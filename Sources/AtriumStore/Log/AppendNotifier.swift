@@ -1,0 +1,58 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Tells the log's consumers, on every node, that events were appended: `NOTIFY atrium_events`,
+/// sent after the append has committed and coalesced so that a burst of appends costs one notification.
+///
+/// Notifying inside the append transaction would hold PostgreSQL's notify lock through every
+/// commit and serialise all writers; outside it, at most one notification is in flight at a time.
+final class AppendNotifier: Sendable {
+    private struct State {
+        var inFlight = false
+        var pending = false
+    }
+
+    static let channel = "atrium_events"
+
+    private let client: PostgresClient
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Called after a commit. Starts a notification unless one is on its way, in which case
+    /// one more follows it.
+    func poke() {
+        let start = state.withLock { state in
+            if state.inFlight {
+                state.pending = true
+                return false
+            }
+            state.inFlight = true
+            return true
+        }
+        if start { Task { await self.send() } }
+    }
+
+    private func send() async {
+        while true {
+            state.withLock { $0.pending = false }
+            do {
+                try await client.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
+            } catch {
+                // Consumers also poll: a lost notification only delays them.
+                logger.debug("NOTIFY failed", metadata: ["error": "\(error)"])
+            }
+            let again = state.withLock { state in
+                if state.pending { return true }
+                state.inFlight = false
+                return false
+            }
+            if !again { return }
+        }
+    }
+}
