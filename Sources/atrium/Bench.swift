@@ -19,6 +19,12 @@ struct Bench: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Concurrent connections (and pgbench clients).") var connections = 32
     @Option(name: .shortAndLong, help: "Seconds per phase.") var duration = 10
     @Flag(help: "Send Repeatability-Request-ID/-First-Sent like the SDK does on create.") var repeatable = false
+    @Option(help: "Load generator: wrk (a C client, like pgbench; the default when installed) or swift.")
+    var client: LoadClient = WrkLoad.isAvailable() ? .wrk : .swift
+
+    enum LoadClient: String, ExpressibleByArgument {
+        case wrk, swift
+    }
 
     func validate() throws {
         guard (1...512).contains(connections) else { throw ValidationError("--connections must be 1...512") }
@@ -36,9 +42,16 @@ struct Bench: AsyncParsableCommand {
             print("pgbench baseline (before): \(connections) clients, \(duration) s …")
             baselines.append(try PGBenchBaseline(databaseURL: database).run(clients: connections, seconds: duration))
         }
-        print("create-room over HTTP: \(connections) connections, \(duration) s …")
-        let load = try await CreateRoomLoad(baseURL: url, signer: signer, repeatable: repeatable)
-            .run(connections: connections, seconds: duration)
+        print("create-room over HTTP: \(connections) connections, \(duration) s, load from \(client.rawValue) …")
+        let load =
+            switch client {
+            case .wrk:
+                try WrkLoad(baseURL: url, signer: signer, repeatable: repeatable)
+                    .run(connections: connections, seconds: duration)
+            case .swift:
+                try await CreateRoomLoad(baseURL: url, signer: signer, repeatable: repeatable)
+                    .run(connections: connections, seconds: duration)
+            }
         if let database {
             print("pgbench baseline (after): \(connections) clients, \(duration) s …")
             baselines.append(try PGBenchBaseline(databaseURL: database).run(clients: connections, seconds: duration))

@@ -19,9 +19,13 @@ struct CreateRoomLoad {
         var seconds: Double = 0
         var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 
+        /// Percentiles measured elsewhere (by wrk), in milliseconds.
+        var p50Override: Double?
+        var p99Override: Double?
+
         var commandsPerSecond: Double { Double(succeeded) / seconds }
-        var p50Milliseconds: Double { Double(latencies.valueAtPercentile(50)) / 1000 }
-        var p99Milliseconds: Double { Double(latencies.valueAtPercentile(99)) / 1000 }
+        var p50Milliseconds: Double { p50Override ?? Double(latencies.valueAtPercentile(50)) / 1000 }
+        var p99Milliseconds: Double { p99Override ?? Double(latencies.valueAtPercentile(99)) / 1000 }
     }
 
     // What the SDK sends for a create with no arguments.
@@ -98,8 +102,10 @@ struct CreateRoomLoad {
 
 /// RFC 1123 dates for `x-ms-date`.
 enum HTTPDateFormat {
-    static func now() -> String {
-        var time = time_t(Date().timeIntervalSince1970)
+    static func now() -> String { string(time_t(Date().timeIntervalSince1970)) }
+
+    static func string(_ seconds: time_t) -> String {
+        var time = seconds
         var parts = tm()
         gmtime_r(&time, &parts)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]

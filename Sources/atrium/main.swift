@@ -7,14 +7,9 @@ import NIOPosix
 // (Must come first, on the main thread, before anything else uses the global executor.)
 _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
-// What `AsyncParsableCommand.main()` does; spelled out because this file is the entry point.
-do {
-    var command = try Atrium.parseAsRoot()
-    if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-    } else {
-        try command.run()
-    }
-} catch {
-    Atrium.exit(withError: error)
+/// Inside an async function `main(_:)` resolves to the async overload; at top level it would not.
+func runAtrium() async {
+    await Atrium.main(nil)
 }
+
+await runAtrium()

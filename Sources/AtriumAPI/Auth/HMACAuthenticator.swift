@@ -72,16 +72,14 @@ public struct HMACAuthenticator: Sendable {
             values.append(value)
         }
         let signedValues = values.joined(separator: ";")
-        var targets = [request.target]
-        if let decoded = request.target.removingPercentEncoding, decoded != request.target { targets.append(decoded) }
-        for target in targets {
+        let key = self.key
+        func signs(_ target: String) -> Bool {
             let stringToSign = "\(request.method)\n\(target)\n\(signedValues)"
-            if HMAC<SHA256>.isValidAuthenticationCode(
+            return HMAC<SHA256>.isValidAuthenticationCode(
                 signatureBytes, authenticating: Data(stringToSign.utf8), using: key)
-            {
-                return
-            }
         }
+        if signs(request.target) { return }
+        if let decoded = request.target.removingPercentEncoding, decoded != request.target, signs(decoded) { return }
         throw .unauthorized("The request signature is not valid for this access key.")
     }
 
