@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// The append: the hottest statement, prepared once per connection (see `append_to_stream` in
-/// Migrations/0002 for what it does).
+/// One append inside a caller's transaction, prepared once per connection (see `append_to_stream`
+/// in Migrations/0002 for what it does).
 struct AppendToStream: PostgresPreparedStatement {
     static let sql = """
         SELECT global_position, stream_version
@@ -13,27 +13,21 @@ struct AppendToStream: PostgresPreparedStatement {
     ]
     typealias Row = (Int64, Int64)
 
-    var stream: String
-    var expectedVersion: Int64?
-    var eventIds: [UUID]
-    var eventTypes: [String]
-    var schemaVersions: [Int32]
-    var data: [String]
-    var metadata: [String]
-    var recordedAt: Date
-    var result: String?
+    var append: PendingAppend
+
+    init(_ append: PendingAppend) { self.append = append }
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 9)
-        try bindings.append(stream)
-        try bindings.append(expectedVersion)
-        try bindings.append(eventIds)
-        try bindings.append(eventTypes)
-        try bindings.append(schemaVersions)
-        try bindings.append(data)
-        try bindings.append(metadata)
-        try bindings.append(recordedAt)
-        try bindings.append(result)
+        try bindings.append(append.stream)
+        try bindings.append(append.expectedVersion)
+        try bindings.append(append.eventIds)
+        try bindings.append(append.eventTypes)
+        try bindings.append(append.schemaVersions)
+        try bindings.append(append.data)
+        try bindings.append(append.metadata)
+        try bindings.append(append.recordedAt)
+        try bindings.append(append.result)
         return bindings
     }
 

@@ -8,11 +8,13 @@ public struct EventStore: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     private let notifier: AppendNotifier
+    private let batcher: AppendBatcher
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
         self.notifier = AppendNotifier(client: client, logger: logger)
+        self.batcher = AppendBatcher(client: client, logger: logger)
     }
 
     /// Wakes the log's consumers. `append` does it for its own transactions; whoever appends
@@ -28,38 +30,46 @@ public struct EventStore: Sendable {
     }
 
     /// Appends events to one stream atomically, together with the inline read models and, when
-    /// given, the command's result for later retries. One statement, one round trip.
+    /// given, the command's result for later retries.
     ///
-    /// By default it runs in its own transaction and then wakes the log's consumers; pass
-    /// `transaction` to append inside a caller's transaction (a consumer appending in step with its
-    /// checkpoint), and call `announceAppends()` once that transaction has committed.
+    /// By default it commits on its own (grouped with concurrent appends, each isolated from the
+    /// others) and then wakes the log's consumers; pass `transaction` to append inside a caller's
+    /// transaction (a consumer appending in step with its checkpoint), and call `announceAppends()`
+    /// once that transaction has committed.
     @discardableResult
     public func append(
         to stream: String, expected: ExpectedVersion, events: [NewEvent], recordedAt: Date,
         result: StoredCommandResult? = nil, on transaction: PostgresConnection? = nil
     ) async throws -> Appended {
         precondition(!events.isEmpty, "an append needs at least one event")
-        let statement = AppendToStream(
-            stream: stream, expectedVersion: expected.sqlValue, eventIds: events.map(\.eventId),
-            eventTypes: events.map(\.eventType), schemaVersions: events.map { Int32($0.schemaVersion) },
+        let pending = PendingAppend(
+            stream: stream, expectedVersion: expected.sqlValue, recordedAt: recordedAt,
+            result: try result.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) },
+            eventIds: events.map(\.eventId), eventTypes: events.map(\.eventType),
+            schemaVersions: events.map { Int32($0.schemaVersion) },
             data: events.map { String(decoding: $0.data, as: UTF8.self) },
-            metadata: try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) },
-            recordedAt: recordedAt, result: try result.map { String(decoding: try EventJSON.encode($0), as: UTF8.self) }
-        )
+            metadata: try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) })
+        guard let transaction else {
+            // Its own transaction: grouped with concurrent appends (see AppendBatcher).
+            switch try await batcher.append(pending) {
+            case .appended(let positions, let version):
+                notifier.poke()
+                return Appended(globalPositions: positions, streamVersion: version)
+            case .conflict:
+                throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
+            case .duplicate:
+                throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
+            }
+        }
         do {
             var positions: [Int64] = []
             var version: Int64 = 0
-            let rows =
-                if let transaction {
-                    try await transaction.execute(statement, logger: logger)
-                } else {
-                    try await client.execute(statement, logger: logger)
-                }
-            for try await (position, streamVersion) in rows {
+            for try await (position, streamVersion) in try await transaction.execute(
+                AppendToStream(pending), logger: logger)
+            {
                 positions.append(position)
                 version = streamVersion
             }
-            if transaction == nil { notifier.poke() }
             return Appended(globalPositions: positions, streamVersion: version)
         } catch let error as PSQLError {
             switch error.serverInfo?[.sqlState] {

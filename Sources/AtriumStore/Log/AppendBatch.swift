@@ -1,0 +1,58 @@
+import AtriumDomain
+import Foundation
+import PostgresNIO
+
+/// One append of a batch, encoded and ready to bind.
+struct PendingAppend: Sendable {
+    var stream: String
+    var expectedVersion: Int64?
+    var recordedAt: Date
+    var result: String?
+    var eventIds: [UUID]
+    var eventTypes: [String]
+    var schemaVersions: [Int32]
+    var data: [String]
+    var metadata: [String]
+}
+
+/// What happened to one append of a batch.
+enum AppendOutcome: Sendable {
+    case appended(positions: [Int64], streamVersion: Int64)
+    case conflict
+    case duplicate
+}
+
+/// `append_batch` (Migrations/0004): several appends, one statement, one transaction.
+struct AppendBatch: PostgresPreparedStatement {
+    static let sql = """
+        SELECT item, outcome, global_position, stream_version
+          FROM append_batch($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .textArray, .int8Array, .textArray, .textArray, .int4Array, .uuidArray, .textArray, .int4Array, .textArray,
+        .textArray,
+    ]
+    typealias Row = (Int32, String, Int64?, Int64?)
+
+    var appends: [PendingAppend]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 10)
+        try bindings.append(appends.map(\.stream))
+        // -2 stands for "any version" and '' for "no stored result": arrays cannot carry NULL here.
+        try bindings.append(appends.map { $0.expectedVersion ?? -2 })
+        try bindings.append(appends.map { Timestamp.format($0.recordedAt) })
+        try bindings.append(appends.map { $0.result ?? "" })
+        try bindings.append(appends.map { Int32($0.eventIds.count) })
+        try bindings.append(appends.flatMap(\.eventIds))
+        try bindings.append(appends.flatMap(\.eventTypes))
+        try bindings.append(appends.flatMap(\.schemaVersions))
+        try bindings.append(appends.flatMap(\.data))
+        try bindings.append(appends.flatMap(\.metadata))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
+    }
+}

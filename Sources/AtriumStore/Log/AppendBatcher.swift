@@ -1,0 +1,87 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Group commit: appends that arrive while others are being written go together in the next
+/// batch, one statement and one transaction for all of them.
+///
+/// A round trip through the connection pool costs more than the append it carries (a trivial
+/// query per request caps the server at about 9,000 requests/s here, against 40,000 without one),
+/// and every commit waits for its own WAL flush. With a few batches in flight at a time, the
+/// commands of a burst share both. A lone command still goes at once, in a batch of one.
+final class AppendBatcher: Sendable {
+    private struct Waiting {
+        var append: PendingAppend
+        var continuation: CheckedContinuation<AppendOutcome, any Error>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var writers = 0
+    }
+
+    /// Batches in flight at once, and appends per batch.
+    static let maximumWriters = 2
+    static let maximumBatch = 32
+
+    private let client: PostgresClient
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    func append(_ append: PendingAppend) async throws -> AppendOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            let startWriter = state.withLock { state in
+                state.queue.append(Waiting(append: append, continuation: continuation))
+                guard state.writers < Self.maximumWriters else { return false }
+                state.writers += 1
+                return true
+            }
+            if startWriter { Task { await self.write() } }
+        }
+    }
+
+    /// Writes batches until the queue is empty.
+    private func write() async {
+        while true {
+            let batch = state.withLock { state in
+                let batch = Array(state.queue.prefix(Self.maximumBatch))
+                state.queue.removeFirst(batch.count)
+                if batch.isEmpty { state.writers -= 1 }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let outcomes = try await execute(batch.map(\.append))
+                for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+            } catch {
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private func execute(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+        var positions = Array(repeating: [Int64](), count: appends.count)
+        var versions = Array(repeating: Int64(0), count: appends.count)
+        var failures: [Int: AppendOutcome] = [:]
+        for try await (item, outcome, position, version) in try await client.execute(
+            AppendBatch(appends: appends), logger: logger)
+        {
+            let index = Int(item) - 1
+            switch outcome {
+            case "appended":
+                if let position { positions[index].append(position) }
+                if let version { versions[index] = version }
+            case "conflict": failures[index] = .conflict
+            default: failures[index] = .duplicate
+            }
+        }
+        return appends.indices.map { index in
+            failures[index] ?? .appended(positions: positions[index], streamVersion: versions[index])
+        }
+    }
+}
