@@ -16,9 +16,18 @@ struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard !Self.publicPaths.contains(request.uri.path) else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: RequestLimits.maxBodyBytes)
+        // Only what the signature covers: the headers it names, and the authority as `host`.
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        headers["host"] = request.head.authority ?? headers["host"]
+        if let authorization = request.headers[.authorization] {
+            headers["authorization"] = authorization
+            for name in HMACAuthenticator.signedHeaderNames(in: authorization) {
+                let lowered = name.lowercased()
+                if lowered != "host", let field = HTTPField.Name(lowered), let value = request.headers[field] {
+                    headers[lowered] = value
+                }
+            }
+        }
+        headers["host"] = request.head.authority
         try authenticator.verify(
             .init(
                 method: request.method.rawValue, target: request.head.path ?? request.uri.string, headers: headers,

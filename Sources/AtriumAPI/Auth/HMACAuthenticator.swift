@@ -32,6 +32,13 @@ public struct HMACAuthenticator: Sendable {
         }
     }
 
+    /// The lower-cased header names an Authorization value says it signed.
+    public static func signedHeaderNames(in authorization: String) -> [Substring] {
+        guard let range = authorization.range(of: "SignedHeaders=", options: .caseInsensitive) else { return [] }
+        let list = authorization[range.upperBound...].prefix { $0 != "&" }
+        return list.split(separator: ";")
+    }
+
     public static let emptyBodyHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
     public func verify(_ request: SignedRequest, now: Date) throws(APIError) {

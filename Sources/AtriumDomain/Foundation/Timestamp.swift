@@ -25,9 +25,23 @@ public enum Timestamp {
     public static func format(_ date: Date) -> String {
         let (seconds, fraction) = microseconds(date)
         let (year, month, day, hour, minute, second) = civil(fromUnixSeconds: seconds)
-        return padded(year, width: 4) + "-" + padded(month, width: 2) + "-" + padded(day, width: 2) + "T"
-            + padded(hour, width: 2) + ":" + padded(minute, width: 2) + ":" + padded(second, width: 2) + "."
-            + padded(fraction * 10, width: 7) + "+00:00"
+        // Digits written straight into a fixed buffer: this runs several times per request.
+        var bytes = Array("0000-00-00T00:00:00.0000000+00:00".utf8)
+        func put(_ value: Int, at end: Int, width: Int) {
+            var value = value
+            for index in stride(from: end, to: end - width, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(year, at: 3, width: 4)
+        put(month, at: 6, width: 2)
+        put(day, at: 9, width: 2)
+        put(hour, at: 12, width: 2)
+        put(minute, at: 15, width: 2)
+        put(second, at: 18, width: 2)
+        put(Int(fraction) * 10, at: 26, width: 7)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`), any number of fractional digits.
@@ -122,9 +136,4 @@ public enum Timestamp {
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60)
     }
-}
-
-private func padded(_ value: some BinaryInteger, width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }

@@ -20,7 +20,9 @@ final class AppendBatcher: Sendable {
         var writers = 0
     }
 
-    /// Batches in flight at once, and appends per batch.
+    /// Batches in flight at once, and appends per batch. Measured with Tools/bench at 32 clients:
+    /// 1, 2 and 4 writers give the same throughput; 6 less (smaller batches, more contention).
+    /// Two keep one slow batch (a row lock held elsewhere) from stalling every command.
     static let maximumWriters = 2
     static let maximumBatch = 32
 

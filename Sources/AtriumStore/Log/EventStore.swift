@@ -48,7 +48,7 @@ public struct EventStore: Sendable {
             eventIds: events.map(\.eventId), eventTypes: events.map(\.eventType),
             schemaVersions: events.map { Int32($0.schemaVersion) },
             data: events.map { String(decoding: $0.data, as: UTF8.self) },
-            metadata: try events.map { String(decoding: try EventJSON.encode($0.metadata), as: UTF8.self) })
+            metadata: events.map(\.metadata.jsonText))
         guard let transaction else {
             // Its own transaction: grouped with concurrent appends (see AppendBatcher).
             switch try await batcher.append(pending) {
