@@ -99,3 +99,35 @@ struct EventCodecTests {
         }
     }
 }
+
+/// The hand-written event JSON must be byte for byte what the encoder would store.
+struct EventJSONWriterTests {
+    @Test(arguments: [
+        RoomEvent.created(
+            RoomCreated(
+                roomId: "12345678901234567", createdAt: Date(timeIntervalSince1970: 1_764_000_000.123456),
+                validFrom: Date(timeIntervalSince1970: 1_764_000_000.5),
+                validUntil: Date(timeIntervalSince1970: 1_779_552_000), pstnDialOutEnabled: true)),
+        .updated(
+            RoomUpdated(
+                validFrom: Date(timeIntervalSince1970: 0), validUntil: Date(timeIntervalSince1970: 86_400.000001),
+                pstnDialOutEnabled: false)),
+        .participantAdded(RoomParticipantAdded(rawId: "8:acs:r_\"odd\\id\n", role: .presenter)),
+        .participantRoleChanged(
+            RoomParticipantRoleChanged(rawId: "8:acs:r_é", previousRole: .attendee, role: .collaborator)),
+        .participantRemoved(RoomParticipantRemoved(rawId: "8:acs:r_x", previousRole: .consumer)),
+        .deleted(RoomDeleted()),
+    ])
+    func writerMatchesTheEncoder(_ event: RoomEvent) throws {
+        let encoded: Data =
+            switch event {
+            case .created(let e): try EventJSON.encode(e)
+            case .updated(let e): try EventJSON.encode(e)
+            case .participantAdded(let e): try EventJSON.encode(e)
+            case .participantRoleChanged(let e): try EventJSON.encode(e)
+            case .participantRemoved(let e): try EventJSON.encode(e)
+            case .deleted(let e): try EventJSON.encode(e)
+            }
+        #expect(String(decoding: try event.encodedData(), as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
+    }
+}

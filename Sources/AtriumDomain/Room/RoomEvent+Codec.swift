@@ -15,15 +15,34 @@ extension RoomEvent: EventCodable {
 
     public var schemaVersion: Int { 1 }
 
+    /// The same bytes `EventJSON.encode` gives (sorted keys), written directly: every append does this.
     public func encodedData() throws -> Data {
+        var writer = JSONObjectWriter()
         switch self {
-        case .created(let e): try EventJSON.encode(e)
-        case .updated(let e): try EventJSON.encode(e)
-        case .participantAdded(let e): try EventJSON.encode(e)
-        case .participantRoleChanged(let e): try EventJSON.encode(e)
-        case .participantRemoved(let e): try EventJSON.encode(e)
-        case .deleted(let e): try EventJSON.encode(e)
+        case .created(let e):
+            writer.date("createdAt", e.createdAt)
+            writer.bool("pstnDialOutEnabled", e.pstnDialOutEnabled)
+            writer.string("roomId", e.roomId)
+            writer.date("validFrom", e.validFrom)
+            writer.date("validUntil", e.validUntil)
+        case .updated(let e):
+            writer.bool("pstnDialOutEnabled", e.pstnDialOutEnabled)
+            writer.date("validFrom", e.validFrom)
+            writer.date("validUntil", e.validUntil)
+        case .participantAdded(let e):
+            writer.string("rawId", e.rawId)
+            writer.string("role", e.role.rawValue)
+        case .participantRoleChanged(let e):
+            writer.string("previousRole", e.previousRole.rawValue)
+            writer.string("rawId", e.rawId)
+            writer.string("role", e.role.rawValue)
+        case .participantRemoved(let e):
+            writer.string("previousRole", e.previousRole.rawValue)
+            writer.string("rawId", e.rawId)
+        case .deleted:
+            break
         }
+        return Data(writer.json.utf8)
     }
 
     public init(eventType: String, schemaVersion: Int, data: Data) throws {

@@ -3,7 +3,8 @@ import PostgresNIO
 import Synchronization
 
 /// Tells the log's consumers, on every node, that events were appended: `NOTIFY atrium_events`,
-/// sent after the append has committed and coalesced so that a burst of appends costs one notification.
+/// sent after the append has committed and coalesced so that a burst of appends costs one notification
+/// (at most one every `minimumInterval`).
 ///
 /// Notifying inside the append transaction would hold PostgreSQL's notify lock through every
 /// commit and serialise all writers; outside it, at most one notification is in flight at a time.
@@ -14,6 +15,9 @@ final class AppendNotifier: Sendable {
     }
 
     static let channel = "atrium_events"
+    /// Under load a notification is always due; spacing them bounds their cost (each is a statement
+    /// and a commit) at the price of waking consumers up to this much later.
+    static let minimumInterval = Duration.milliseconds(5)
 
     private let client: PostgresClient
     private let logger: Logger
@@ -47,6 +51,7 @@ final class AppendNotifier: Sendable {
                 // Consumers also poll: a lost notification only delays them.
                 logger.debug("NOTIFY failed", metadata: ["error": "\(error)"])
             }
+            try? await Task.sleep(for: Self.minimumInterval)
             let again = state.withLock { state in
                 if state.pending { return true }
                 state.inFlight = false

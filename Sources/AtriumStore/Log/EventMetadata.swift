@@ -1,3 +1,4 @@
+import AtriumDomain
 import Foundation
 
 /// Why an event is in the log, recorded beside every event: what makes the audit trail answer
@@ -25,32 +26,15 @@ public struct EventMetadata: Codable, Equatable, Sendable {
 }
 
 extension EventMetadata {
-    /// The metadata as stored: the same text `EventJSON.encode` gives (sorted keys, nulls left
-    /// out), written directly because it is encoded on every append.
+    /// The metadata as stored: the same text `EventJSON.encode` gives, written directly because it
+    /// is encoded on every append.
     public var jsonText: String {
-        var text = "{\"actor\":" + Self.quoted(actor)
-        if let causationId { text += ",\"causationId\":\"" + causationId.uuidString + "\"" }
-        text += ",\"command\":" + Self.quoted(command)
-        text += ",\"correlationId\":\"" + correlationId.uuidString + "\""
-        if let requestId { text += ",\"requestId\":" + Self.quoted(requestId) }
-        return text + "}"
-    }
-
-    private static func quoted(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        var writer = JSONObjectWriter()
+        writer.string("actor", actor)
+        writer.uuid("causationId", causationId)
+        writer.string("command", command)
+        writer.uuid("correlationId", correlationId)
+        writer.string("requestId", requestId)
+        return writer.json
     }
 }
