@@ -66,6 +66,8 @@ struct RoomsHTTPTests {
                 (.post, "/rooms?api-version=2025-03-13", #"{"pstnDialOutEnabled": "yes"}"#, .badRequest),
                 (.post, "/rooms?api-version=2025-03-13", #"{"validUntil": "\#(farFuture)"}"#, .badRequest),
                 (.post, "/rooms?api-version=2025-03-13", #"{"colour": "red"}"#, .badRequest),
+                // Year 10000 once the offset is applied: beyond what can be stored or printed.
+                (.post, "/rooms?api-version=2025-03-13", #"{"validFrom": "9999-12-31T23:00:00-05:00"}"#, .badRequest),
                 (.post, "/rooms?api-version=2025-03-13", "[]", .badRequest),
                 (.post, "/rooms?api-version=1999-01-01", "{}", .badRequest),
                 (.post, "/rooms", "{}", .badRequest),
@@ -115,6 +117,14 @@ struct RoomsHTTPTests {
             #expect(forged.status == .unauthorized)
             let anonymous = try await client.execute(uri: "/rooms?api-version=2025-03-13", method: .post)
             #expect(anonymous.status == .unauthorized)
+
+            // A first-sent date in year 0000 is refused before it reaches PostgreSQL.
+            var (yearZero, body) = Self.signed(.post, "/rooms?api-version=2025-03-13", body: "{}")
+            yearZero[HTTPField.Name("Repeatability-Request-ID")!] = UUID().uuidString
+            yearZero[HTTPField.Name("Repeatability-First-Sent")!] = "Sat, 01 Jan 0000 00:00:00 GMT"
+            let ancient = try await client.execute(
+                uri: "/rooms?api-version=2025-03-13", method: .post, headers: yearZero, body: body)
+            #expect(ancient.status == .badRequest)
 
             #expect(try await Self.eventCount(database) == before, "a refused request wrote to the log")
         }

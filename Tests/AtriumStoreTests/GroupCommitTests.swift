@@ -47,4 +47,38 @@ struct GroupCommitTests {
             #expect(total == 82, "40 own streams of 2 events, and the shared stream's 2")
         }
     }
+
+    @Test func anAppendPostgreSQLRefusesFailsAloneNotItsBatch() async throws {
+        try await TestDatabase.with { client in
+            let store = EventStore(client: client, logger: TestDatabase.logger)
+            // A RoomCreated without its fields breaks the rooms projection (NOT NULL): PostgreSQL
+            // refuses that append. The others, sent at the same moment, must not notice.
+            let broken = NewEvent(
+                eventType: "RoomCreated", data: Data("{}".utf8),
+                metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        do {
+                            let events = index == 15 ? [broken] : [Self.event()]
+                            try await store.append(
+                                to: index == 15 ? "room-10000000000000015" : "fine-\(index)", expected: .noStream,
+                                events: events, recordedAt: Date())
+                            return (index, true)
+                        } catch StoreError.appendRefused {
+                            return (index, false)
+                        } catch {
+                            Issue.record("unexpected \(error)")
+                            return (index, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes[15] == false)
+            #expect(outcomes.filter { $0.key != 15 }.allSatisfy { $0.value })
+            let refused = try await store.readStream("room-10000000000000015")
+            #expect(refused.isEmpty)
+        }
+    }
 }

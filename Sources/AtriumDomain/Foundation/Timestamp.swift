@@ -97,8 +97,14 @@ public enum Timestamp {
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let unixSeconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        // Years 0001 to 9999 in UTC, once the offset is applied: what four digits can print back and
+        // PostgreSQL can store.
+        guard (earliestUnixSeconds...latestUnixSeconds).contains(unixSeconds) else { return nil }
         return Date(timeIntervalSince1970: Double(unixSeconds) + Double(micros) / 1_000_000)
     }
+
+    private static let earliestUnixSeconds = Int64(daysFromCivil(year: 1, month: 1, day: 1)) * 86_400
+    private static let latestUnixSeconds = Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400 - 1
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -20,19 +20,21 @@ enum AppendOutcome: Sendable {
     case appended(positions: [Int64], streamVersion: Int64)
     case conflict
     case duplicate
+    /// PostgreSQL refused this append alone (SQLSTATE and message); the rest of its batch went on.
+    case failed(String)
 }
 
 /// `append_batch` (Migrations/0004): several appends, one statement, one transaction.
 struct AppendBatch: PostgresPreparedStatement {
     static let sql = """
-        SELECT item, outcome, global_position, stream_version
+        SELECT item, outcome, global_position, stream_version, message
           FROM append_batch($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])
         """
     static let bindingDataTypes: [PostgresDataType] = [
         .textArray, .int8Array, .textArray, .textArray, .int4Array, .uuidArray, .textArray, .int4Array, .textArray,
         .textArray,
     ]
-    typealias Row = (Int32, String, Int64?, Int64?)
+    typealias Row = (Int32, String, Int64?, Int64?, String?)
 
     var appends: [PendingAppend]
 

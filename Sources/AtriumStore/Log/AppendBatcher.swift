@@ -58,7 +58,7 @@ final class AppendBatcher: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let outcomes = try await execute(batch.map(\.append))
+                let outcomes = try await executeRetryingAbort(batch.map(\.append))
                 for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
@@ -66,24 +66,48 @@ final class AppendBatcher: Sendable {
         }
     }
 
+    /// A deadlock with another batch or node, or a serialisation failure, aborted the whole
+    /// transaction and nothing of it was written: the batch is tried once more.
+    private func executeRetryingAbort(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+        do {
+            return try await execute(appends)
+        } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "") {
+            logger.info(
+                "append batch aborted; retrying", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            return try await execute(appends)
+        }
+    }
+
     private func execute(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+        // Rows are locked in item order: sorting by stream (stably, keeping one stream's appends in
+        // arrival order) gives every batch the same lock order, so two batches cannot deadlock.
+        let order = appends.indices.sorted { (appends[$0].stream, $0) < (appends[$1].stream, $1) }
         var positions = Array(repeating: [Int64](), count: appends.count)
         var versions = Array(repeating: Int64(0), count: appends.count)
-        var failures: [Int: AppendOutcome] = [:]
-        for try await (item, outcome, position, version) in try await client.execute(
-            AppendBatch(appends: appends), logger: logger)
+        var outcomes = [AppendOutcome?](repeating: nil, count: appends.count)
+        for try await (item, outcome, position, version, message) in try await client.execute(
+            AppendBatch(appends: order.map { appends[$0] }), logger: logger)
         {
-            let index = Int(item) - 1
+            let index = order[Int(item) - 1]
             switch outcome {
             case "appended":
                 if let position { positions[index].append(position) }
                 if let version { versions[index] = version }
-            case "conflict": failures[index] = .conflict
-            default: failures[index] = .duplicate
+                outcomes[index] = .appended(positions: positions[index], streamVersion: versions[index])
+            case "conflict": outcomes[index] = .conflict
+            case "duplicate": outcomes[index] = .duplicate
+            default: outcomes[index] = .failed(message ?? outcome)
             }
         }
-        return appends.indices.map { index in
-            failures[index] ?? .appended(positions: positions[index], streamVersion: versions[index])
+        // Every append must have been answered: silence is never taken for success.
+        return try outcomes.map { outcome in
+            guard let outcome else { throw AppendBatchIncomplete() }
+            return outcome
         }
     }
+}
+
+/// `append_batch` returned no row for an append: treated as a failure, never as success.
+struct AppendBatchIncomplete: Error, CustomStringConvertible {
+    var description: String { "append_batch returned no outcome for an append" }
 }

@@ -59,6 +59,8 @@ public struct EventStore: Sendable {
                 throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
             case .duplicate:
                 throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
+            case .failed(let message):
+                throw StoreError.appendRefused(stream: stream, reason: message)
             }
         }
         do {

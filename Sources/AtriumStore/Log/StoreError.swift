@@ -4,4 +4,6 @@ public enum StoreError: Error, Equatable, Sendable {
     case wrongExpectedVersion(stream: String, expected: ExpectedVersion)
     /// A result for this Repeatability-Request-ID is already stored.
     case duplicateRequest(requestId: String)
+    /// PostgreSQL refused the append (a constraint or a value it cannot store); nothing was written.
+    case appendRefused(stream: String, reason: String)
 }
