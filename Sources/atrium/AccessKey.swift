@@ -21,8 +21,7 @@ enum AccessKey {
         var generator = SystemRandomNumberGenerator()
         let key = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        try key.write(to: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        try EmbeddedPostgres.writeSecret(key, to: file)
         return (key, .generated(file))
     }
 }

@@ -75,11 +75,10 @@ struct EmbeddedPostgres: Sendable {
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
         let password = Data(bytes).base64EncodedString().filter { $0.isLetter || $0.isNumber }
-        try password.write(to: passwordFile, atomically: true, encoding: .utf8)
-        try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
+        try Self.writeSecret(password, to: passwordFile)
         // initdb reads the password from a file the cluster's owner can read; removed right after.
         let initPassword = dataDirectory.appendingPathComponent(".initdb-password")
-        try password.write(to: initPassword, atomically: true, encoding: .utf8)
+        try Self.writeSecret(password, to: initPassword)
         defer { try? files.removeItem(at: initPassword) }
         try prepareLogFile()
         try chownToPostgres([clusterDirectory, initPassword])
@@ -114,6 +113,18 @@ struct EmbeddedPostgres: Sendable {
                 "-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
                 "CREATE DATABASE \(Self.database)",
             ], environment: ["PGPASSWORD": password])
+    }
+
+    /// Creates a file readable by its owner only, from the first byte.
+    static func writeSecret(_ text: String, to url: URL) throws {
+        try? FileManager.default.removeItem(at: url)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw Failure(description: "Cannot create \(url.path).") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw Failure(description: "Cannot write \(url.path).")
+        }
     }
 
     /// pg_ctl appends the server's log here, as the cluster's owner.
@@ -152,14 +163,16 @@ struct EmbeddedPostgres: Sendable {
     @discardableResult
     private func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let executable = try Self.locate(tool)
-        var env = ProcessInfo.processInfo.environment
-        env["LC_ALL"] = "C"
+        // A small environment, passed as the environment: secrets (a password, the access key in
+        // ours) must never appear in an argument list, which every local user can read.
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LC_ALL": "C"]
         for (key, value) in environment { env[key] = value }
         // `env -C /`: the tools must not start in a folder the postgres user cannot enter.
         let command = runsAsRoot ? "/usr/sbin/runuser" : "/usr/bin/env"
         let commandArguments =
-            (runsAsRoot ? ["-u", "postgres", "--", "/usr/bin/env"] : []) + ["-C", "/"]
-            + env.map { "\($0.key)=\($0.value)" } + [executable] + arguments
+            (runsAsRoot
+                ? ["-u", "postgres", "-w", env.keys.sorted().joined(separator: ","), "--", "/usr/bin/env"] : [])
+            + ["-C", "/", executable] + arguments
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent(
             "atrium-\(tool)-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: outputURL) }

@@ -79,4 +79,40 @@ struct RepeatabilityTests {
             }
         }
     }
+
+    /// A repeatable request that changed nothing is remembered too: its retry must not act on what
+    /// the room has become since.
+    @Test func aRetryOfANoOpDoesNotActOnLaterChanges() async throws {
+        try await TestDatabase.with { client in
+            let store = EventStore(client: client, logger: TestDatabase.logger)
+            let handler = CommandHandler<RoomDecider>(store: store)
+            let roomId = try RoomId(validating: "3000000000000000")
+            _ = try await handler.execute(
+                .create(CreateRoom(roomId: roomId, now: Self.now)), named: "CreateRoom", on: roomId.streamId,
+                isNewStream: true, context: CommandContext(actor: "test", now: Self.now)
+            ) { _ in CommandResponse(status: 201) }
+            let remove = RoomCommand.changeRoster(ChangeRoster(changes: [.init(rawId: "8:acs:r_x", action: .remove)]))
+            let add = RoomCommand.changeRoster(
+                ChangeRoster(changes: [.init(rawId: "8:acs:r_x", action: .set(role: nil))]))
+            let repeatability = Repeatability(
+                requestId: "noop-1", firstSent: Self.now, operation: "PATCH /rooms/\(roomId)/participants")
+            let first = try await handler.execute(
+                remove, named: "ChangeRoomRoster", on: roomId.streamId,
+                context: CommandContext(actor: "test", now: Self.now), repeatability: repeatability
+            ) { _ in CommandResponse(status: 200, body: "{}") }
+            #expect(first.events.isEmpty && !first.replayed)
+            _ = try await handler.execute(
+                add, named: "ChangeRoomRoster", on: roomId.streamId,
+                context: CommandContext(actor: "test", now: Self.now)
+            ) { _ in CommandResponse(status: 200, body: "{}") }
+            let retry = try await handler.execute(
+                remove, named: "ChangeRoomRoster", on: roomId.streamId,
+                context: CommandContext(actor: "test", now: Self.now), repeatability: repeatability
+            ) { _ in CommandResponse(status: 200, body: "{}") }
+            #expect(retry.replayed)
+            let room = RoomDecider.replay(
+                try await store.readStream(roomId.streamId).map { try $0.decode(as: RoomEvent.self) })
+            #expect(room.roster.entries.map(\.participant.rawId) == ["8:acs:r_x"], "the retry must not remove x")
+        }
+    }
 }

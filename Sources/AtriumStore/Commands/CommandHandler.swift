@@ -58,16 +58,25 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                 throw error
             }
             let response = try respond(D.replay(events, from: state))
-            guard !events.isEmpty else { return Outcome(response: response, replayed: false, events: []) }
-
-            let metadata = EventMetadata(
-                actor: context.actor, command: commandName, correlationId: context.correlationId,
-                causationId: context.causationId, requestId: context.requestId)
             let stored = repeatability.map {
                 StoredCommandResult(
                     requestId: $0.requestId, firstSent: $0.firstSent, operation: $0.operation, status: response.status,
                     headers: response.headers, body: response.body)
             }
+            guard !events.isEmpty else {
+                // Nothing changed, but a retry must still get this answer, not one decided on whatever
+                // the stream holds by then.
+                if let repeatability, let stored, try await !store.storeResult(stored),
+                    let first = try await storedOutcome(for: repeatability)
+                {
+                    return first
+                }
+                return Outcome(response: response, replayed: false, events: [])
+            }
+
+            let metadata = EventMetadata(
+                actor: context.actor, command: commandName, correlationId: context.correlationId,
+                causationId: context.causationId, requestId: context.requestId)
             do {
                 try await store.append(
                     to: stream, expected: isNewStream ? .noStream : .at(version),

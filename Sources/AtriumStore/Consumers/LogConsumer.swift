@@ -46,7 +46,7 @@ public struct LogConsumer: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await self.runWhileLeader() }
-            } catch is CancellationError {
+            } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
                 return
             } catch {
                 logger.warning("consumer stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
@@ -82,10 +82,13 @@ public struct LogConsumer: Service {
                 }
             })
             // Unlock outside the (possibly cancelled) task: the connection goes back to the pool and
-            // must not keep the lock.
+            // must not keep the lock. If the unlock cannot be confirmed, close the connection instead:
+            // a lock left on a pooled connection would stop this consumer on every node.
             await Task { [logger] in
-                _ = try? await lockConnection.query(
-                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                let unlocked = try? await lockConnection.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger
+                ).decode(Bool.self).first { _ in true }
+                if unlocked != true { try? await lockConnection.close() }
             }.value
             try outcome.get()
         }

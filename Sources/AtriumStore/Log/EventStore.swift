@@ -122,6 +122,20 @@ public struct EventStore: Sendable {
         return try await client.query(query, logger: logger).decode(Bool.self).first { _ in true } ?? false
     }
 
+    /// Stores the result of a repeatable request that changed nothing (so appended nothing);
+    /// false when a result for its id was stored first.
+    public func storeResult(_ result: StoredCommandResult) async throws -> Bool {
+        let headers = String(decoding: try EventJSON.encode(result.headers), as: UTF8.self)
+        let query: PostgresQuery = """
+            INSERT INTO command_results (request_id, first_sent, operation, status, headers, body)
+            VALUES (\(result.requestId), \(result.firstSent), \(result.operation), \(Int32(result.status)),
+                    \(headers)::jsonb, \(result.body))
+            ON CONFLICT (request_id) DO NOTHING
+            RETURNING 1
+            """
+        return try await client.query(query, logger: logger).decode(Int32.self).first { _ in true } != nil
+    }
+
     /// The stored first result of a repeatable request, if there is one.
     public func storedResult(requestId: String) async throws -> StoredCommandResult? {
         let query: PostgresQuery = """
