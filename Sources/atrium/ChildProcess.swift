@@ -37,7 +37,11 @@ enum ChildProcess {
         var defaults = sigset_t()
         sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group: a timeout kills everything it started (runuser forks), and Ctrl-C
+        // in our terminal reaches Atrium alone, which then stops PostgreSQL in order.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -56,7 +60,7 @@ enum ChildProcess {
             if waited == pid { break }
             guard waited == 0 || errno == EINTR else { throw Failure(description: "waiting for \(executable) failed") }
             if ContinuousClock.now > deadline {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
                 throw Failure(description: "\(executable) did not finish within \(timeout); killed")
             }

@@ -69,7 +69,13 @@ struct EmbeddedPostgres: Sendable {
     private func create() throws {
         let files = FileManager.default
         logger.info("creating the embedded PostgreSQL cluster", metadata: ["data": "\(clusterDirectory.path)"])
-        if files.fileExists(atPath: clusterDirectory.path) { try files.removeItem(at: clusterDirectory) }
+        // Built beside its final place and renamed once its database exists: a creation cut short
+        // leaves nothing that a later start would take for a finished cluster.
+        let final = clusterDirectory
+        let clusterDirectory = dataDirectory.appendingPathComponent("postgres.creating")
+        for leftover in [final, clusterDirectory] where files.fileExists(atPath: leftover.path) {
+            try files.removeItem(at: leftover)
+        }
         try files.createDirectory(at: clusterDirectory, withIntermediateDirectories: true)
         var bytes = [UInt8](repeating: 0, count: 24)
         var generator = SystemRandomNumberGenerator()
@@ -106,13 +112,17 @@ struct EmbeddedPostgres: Sendable {
         let port = try Self.freePort()
         try run(
             "pg_ctl", ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "120", "-o", "-p \(port)", "start"])
-        defer { _ = try? run("pg_ctl", ["-D", clusterDirectory.path, "-m", "fast", "-w", "stop"]) }
-        try run(
-            "psql",
-            [
-                "-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
-                "CREATE DATABASE \(Self.database)",
-            ], environment: ["PGPASSWORD": password])
+        let created = Result {
+            try run(
+                "psql",
+                [
+                    "-h", "127.0.0.1", "-p", "\(port)", "-U", Self.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                    "-c", "CREATE DATABASE \(Self.database)",
+                ], environment: ["PGPASSWORD": password])
+        }
+        try run("pg_ctl", ["-D", clusterDirectory.path, "-m", "fast", "-w", "stop"])
+        _ = try created.get()
+        try files.moveItem(at: clusterDirectory, to: final)
     }
 
     /// Creates a file readable by its owner only, from the first byte.

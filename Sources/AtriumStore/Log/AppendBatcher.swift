@@ -78,6 +78,9 @@ final class AppendBatcher: Sendable {
         }
     }
 
+    /// The row stream ends at CommandComplete, just before the implicit commit at Sync. That is safe
+    /// because nothing in `append_batch` can fail at commit time (no deferred constraints, READ
+    /// COMMITTED); were that to change, the batch would need an explicit COMMIT before answering.
     private func execute(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
         // Rows are locked in item order: sorting by stream (stably, keeping one stream's appends in
         // arrival order) gives every batch the same lock order, so two batches cannot deadlock.
