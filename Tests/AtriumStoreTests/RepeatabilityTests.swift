@@ -46,10 +46,7 @@ struct RepeatabilityTests {
             let store = EventStore(client: client, logger: TestDatabase.logger)
             let handler = CommandHandler<RoomDecider>(store: store)
             let roomId = try RoomId(validating: "2000000000000000")
-            _ = try await handler.execute(
-                .create(CreateRoom(roomId: roomId, now: Self.now)), named: "CreateRoom", on: roomId.streamId,
-                isNewStream: true, context: CommandContext(actor: "test", now: Self.now)
-            ) { _ in CommandResponse(status: 201) }
+            try await Self.createRoom(roomId, with: handler)
             let add = RoomCommand.changeRoster(
                 ChangeRoster(changes: [.init(rawId: "8:acs:r_a", action: .set(role: "Presenter"))]))
             let repeatability = Repeatability(
@@ -87,10 +84,7 @@ struct RepeatabilityTests {
             let store = EventStore(client: client, logger: TestDatabase.logger)
             let handler = CommandHandler<RoomDecider>(store: store)
             let roomId = try RoomId(validating: "3000000000000000")
-            _ = try await handler.execute(
-                .create(CreateRoom(roomId: roomId, now: Self.now)), named: "CreateRoom", on: roomId.streamId,
-                isNewStream: true, context: CommandContext(actor: "test", now: Self.now)
-            ) { _ in CommandResponse(status: 201) }
+            try await Self.createRoom(roomId, with: handler)
             let remove = RoomCommand.changeRoster(ChangeRoster(changes: [.init(rawId: "8:acs:r_x", action: .remove)]))
             let add = RoomCommand.changeRoster(
                 ChangeRoster(changes: [.init(rawId: "8:acs:r_x", action: .set(role: nil))]))
@@ -114,5 +108,12 @@ struct RepeatabilityTests {
                 try await store.readStream(roomId.streamId).map { try $0.decode(as: RoomEvent.self) })
             #expect(room.roster.entries.map(\.participant.rawId) == ["8:acs:r_x"], "the retry must not remove x")
         }
+    }
+
+    static func createRoom(_ roomId: RoomId, with handler: CommandHandler<RoomDecider>) async throws {
+        _ = try await handler.execute(
+            .create(CreateRoom(roomId: roomId, now: now)), named: "CreateRoom", on: roomId.streamId, isNewStream: true,
+            context: CommandContext(actor: "test", now: now)
+        ) { _ in CommandResponse(status: 201) }
     }
 }

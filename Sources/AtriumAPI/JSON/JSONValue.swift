@@ -1,3 +1,5 @@
+import AtriumDomain
+
 /// A JSON document that keeps object keys in the order they were written.
 ///
 /// Order matters on this wire: the participants of one request join the roster in the order sent.
@@ -77,27 +79,7 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     private static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        // Most strings (ids, timestamps) need no escaping: copy them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output += value
-            output += "\""
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        output += JSONObjectWriter.quoted(value)
     }
 }
 
