@@ -16,8 +16,6 @@ enum JSONResponse {
 
 extension HTTPField.Name {
     static let xMsErrorCode = Self("x-ms-error-code")!
-    static let xMsDate = Self("x-ms-date")!
-    static let xMsContentSHA256 = Self("x-ms-content-sha256")!
     static let repeatabilityRequestID = Self("Repeatability-Request-ID")!
     static let repeatabilityFirstSent = Self("Repeatability-First-Sent")!
     static let repeatabilityResult = Self("Repeatability-Result")!

@@ -27,6 +27,4 @@ public struct RoomValidity: Equatable, Sendable {
             throw DomainError.badArgument("The time range is incorrect, or larger than 180 days.", target: "ValidUntil")
         }
     }
-
-    public func contains(_ instant: Date) -> Bool { validFrom <= instant && instant < validUntil }
 }
