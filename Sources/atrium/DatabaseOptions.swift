@@ -17,7 +17,7 @@ struct DatabaseOptions: ParsableArguments {
         if let databaseURL {
             return (try DatabaseURL.configuration(from: databaseURL), nil)
         }
-        let embedded = try EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: dataDir), logger: logger)
+        let embedded = EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: dataDir), logger: logger)
         let configuration = try await embedded.start()
         return (configuration, embedded)
     }

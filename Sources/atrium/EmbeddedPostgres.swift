@@ -23,7 +23,7 @@ struct EmbeddedPostgres: Sendable {
         var description: String
     }
 
-    init(dataDirectory: URL, logger: Logger) throws {
+    init(dataDirectory: URL, logger: Logger) {
         self.dataDirectory = dataDirectory.standardizedFileURL
         self.logger = logger
     }

@@ -70,11 +70,7 @@ struct GapSafetyTests {
     /// One transaction appending two events: a fifth roll back; the rest commit after a random delay.
     static func writeTransaction(store: EventStore, stream: String, committed: Committed) async throws {
         let ids = [UUID(), UUID()]
-        let events = ids.map {
-            NewEvent(
-                eventId: $0, eventType: "GapProbe", data: Data("{}".utf8),
-                metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
-        }
+        let events = ids.map { NewEvent.probe(id: $0) }
         let rollBack = Int.random(in: 0..<5) == 0
         do {
             try await store.client.withTransaction(logger: TestDatabase.logger) { transaction in

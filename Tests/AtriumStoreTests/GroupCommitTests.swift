@@ -7,12 +7,6 @@ import Testing
 /// Concurrent appends share batches; each one's outcome is its own.
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct GroupCommitTests {
-    static func event() -> NewEvent {
-        NewEvent(
-            eventType: "Probe", data: Data("{}".utf8),
-            metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
-    }
-
     @Test func aConflictInABatchLeavesTheOtherAppendsAlone() async throws {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: TestDatabase.logger)
@@ -23,7 +17,7 @@ struct GroupCommitTests {
                         let stream = index.isMultiple(of: 2) ? "own-\(index)" : "shared"
                         do {
                             try await store.append(
-                                to: stream, expected: .noStream, events: [Self.event(), Self.event()],
+                                to: stream, expected: .noStream, events: [.probe(), .probe()],
                                 recordedAt: Date())
                             return (stream, true)
                         } catch StoreError.wrongExpectedVersion {
@@ -53,14 +47,12 @@ struct GroupCommitTests {
             let store = EventStore(client: client, logger: TestDatabase.logger)
             // A RoomCreated without its fields breaks the rooms projection (NOT NULL): PostgreSQL
             // refuses that append. The others, sent at the same moment, must not notice.
-            let broken = NewEvent(
-                eventType: "RoomCreated", data: Data("{}".utf8),
-                metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
+            let broken = NewEvent.probe(type: "RoomCreated")
             let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
                 for index in 0..<30 {
                     group.addTask {
                         do {
-                            let events = index == 15 ? [broken] : [Self.event()]
+                            let events = index == 15 ? [broken] : [.probe()]
                             try await store.append(
                                 to: index == 15 ? "room-10000000000000015" : "fine-\(index)", expected: .noStream,
                                 events: events, recordedAt: Date())

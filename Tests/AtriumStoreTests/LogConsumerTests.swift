@@ -40,9 +40,7 @@ struct LogConsumerTests {
             var appended: [UUID] = []
             for stream in 0..<30 {
                 let events = (0..<10).map { _ in
-                    NewEvent(
-                        eventType: "Probe", data: Data("{}".utf8),
-                        metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
+                    NewEvent.probe()
                 }
                 try await store.append(to: "probe-\(stream)", expected: .noStream, events: events, recordedAt: Date())
                 appended += events.map(\.eventId)
@@ -84,9 +82,7 @@ struct LogConsumerTests {
             let failures = FailOnce()
             let consumer = LogConsumer(
                 name: "flaky", store: store, handler: FlakyHandler(failures: failures), pollInterval: .milliseconds(50))
-            let event = NewEvent(
-                eventType: "Probe", data: Data("{}".utf8),
-                metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
+            let event = NewEvent.probe()
             try await store.append(to: "flaky-1", expected: .noStream, events: [event], recordedAt: Date())
             let running = Task { try await consumer.run() }
             defer { running.cancel() }

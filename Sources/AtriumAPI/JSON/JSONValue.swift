@@ -58,7 +58,7 @@ public enum JSONValue: Equatable, Sendable {
             } else {
                 output += "\(value)"
             }
-        case .string(let value): Self.writeString(value, to: &output)
+        case .string(let value): output += JSONObjectWriter.quoted(value)
         case .array(let values):
             output += "["
             for (index, value) in values.enumerated() {
@@ -70,7 +70,7 @@ public enum JSONValue: Equatable, Sendable {
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                Self.writeString(member.key, to: &output)
+                output += JSONObjectWriter.quoted(member.key)
                 output += ":"
                 member.value.write(to: &output)
             }
@@ -78,9 +78,6 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    private static func writeString(_ value: String, to output: inout String) {
-        output += JSONObjectWriter.quoted(value)
-    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByDictionaryLiteral,

@@ -99,9 +99,7 @@ public struct EventStore: Sendable {
     ///
     /// Only transactions older than the oldest one still running are read: everything below that
     /// barrier has finished, so the set never changes behind a reader and no event is skipped.
-    public func readAll(
-        after position: LogPosition, limit: Int, on executor: (any DatabaseExecutor)? = nil
-    ) async throws -> [RecordedEvent] {
+    public func readAll(after position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
         let query: PostgresQuery = """
             SELECT \(unescaped: RecordedEventRow.columns) FROM events
              WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -109,7 +107,7 @@ public struct EventStore: Sendable {
              ORDER BY transaction_id, global_position
              LIMIT \(limit)
             """
-        return try await RecordedEventRow.decodeAll(try await (executor ?? client).run(query, logger: logger))
+        return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
     }
 
     /// Whether any event lies after `position`, barrier or not: an empty `readAll` with events
