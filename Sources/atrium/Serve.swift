@@ -40,6 +40,7 @@ struct Serve: AsyncParsableCommand {
         let router = AtriumRouter.build(AtriumAPIDependencies(store: store, authenticator: authenticator))
         var app = Application(
             router: router,
+            server: .pinnedHTTP1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
             services: [client],
             onServerRunning: { channel in

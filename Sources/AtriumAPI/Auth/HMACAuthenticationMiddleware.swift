@@ -21,9 +21,8 @@ struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             headers["authorization"] = authorization
             for name in HMACAuthenticator.signedHeaderNames(in: authorization) {
-                let lowered = name.lowercased()
-                if lowered != "host", let field = HTTPField.Name(lowered), let value = request.headers[field] {
-                    headers[lowered] = value
+                if name != "host", let field = HTTPField.Name(name), let value = request.headers[field] {
+                    headers[name] = value
                 }
             }
         }

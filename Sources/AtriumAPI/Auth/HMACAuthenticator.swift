@@ -15,6 +15,7 @@ public struct HMACAuthenticator: Sendable {
         keyBytes = bytes
     }
 
+    // Built per use: Crypto's SymmetricKey is not Sendable.
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// The parts of a request that take part in the signature.
@@ -33,10 +34,8 @@ public struct HMACAuthenticator: Sendable {
     }
 
     /// The lower-cased header names an Authorization value says it signed.
-    public static func signedHeaderNames(in authorization: String) -> [Substring] {
-        guard let range = authorization.range(of: "SignedHeaders=", options: .caseInsensitive) else { return [] }
-        let list = authorization[range.upperBound...].prefix { $0 != "&" }
-        return list.split(separator: ";")
+    public static func signedHeaderNames(in authorization: String) -> [String] {
+        HMACAuthorization(authorization)?.signedHeaders ?? []
     }
 
     public static let emptyBodyHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
@@ -48,16 +47,10 @@ public struct HMACAuthenticator: Sendable {
         guard authorization.hasPrefix("HMAC-SHA256 ") else {
             throw .unauthorized("The Authorization header must use the HMAC-SHA256 scheme.")
         }
-        var fields: [String: String] = [:]
-        for part in authorization.dropFirst("HMAC-SHA256 ".count).split(separator: "&") {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            fields[part[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = String(
-                part[part.index(after: equals)...])
-        }
-        guard let signedHeaders = fields["signedheaders"], let signature = fields["signature"],
-            let signatureBytes = Data(base64Encoded: signature)
+        guard let parsed = HMACAuthorization(authorization), !parsed.signedHeaders.isEmpty,
+            let signatureBytes = Data(base64Encoded: parsed.signature)
         else { throw .unauthorized("The Authorization header must carry SignedHeaders and a base64 Signature.") }
-        let names = signedHeaders.lowercased().split(separator: ";").map(String.init)
+        let names = parsed.signedHeaders
         guard names.contains("host"), names.contains("x-ms-content-sha256"),
             names.contains("x-ms-date") || names.contains("date")
         else { throw .unauthorized("SignedHeaders must include x-ms-date, host and x-ms-content-sha256.") }

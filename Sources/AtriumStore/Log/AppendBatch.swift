@@ -24,21 +24,47 @@ enum AppendOutcome: Sendable {
     case failed(String)
 }
 
-/// `append_batch` (Migrations/0004): several appends, one statement, one transaction.
+/// `append_batch_fast` (Migrations/0005): several appends, one statement, one transaction. Expected
+/// conflicts and repeated request ids are answered per item; anything else aborts the whole batch.
 struct AppendBatch: PostgresPreparedStatement {
+    static let sql = """
+        SELECT item, outcome, global_position, stream_version, message
+          FROM append_batch_fast($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])
+        """
+    static let bindingDataTypes = AppendBatchBindings.dataTypes
+    typealias Row = AppendBatchBindings.Row
+
+    var appends: [PendingAppend]
+
+    func makeBindings() throws -> PostgresBindings { try AppendBatchBindings.make(appends) }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// `append_batch` (Migrations/0004): the same, each item in its own savepoint, so an item that
+/// raises fails alone. Slower; used when the fast form aborted.
+struct GuardedAppendBatch: PostgresPreparedStatement {
     static let sql = """
         SELECT item, outcome, global_position, stream_version, message
           FROM append_batch($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])
         """
-    static let bindingDataTypes: [PostgresDataType] = [
+    static let bindingDataTypes = AppendBatchBindings.dataTypes
+    typealias Row = AppendBatchBindings.Row
+
+    var appends: [PendingAppend]
+
+    func makeBindings() throws -> PostgresBindings { try AppendBatchBindings.make(appends) }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// The parameters both forms take, and the rows both return.
+enum AppendBatchBindings {
+    static let dataTypes: [PostgresDataType] = [
         .textArray, .int8Array, .textArray, .textArray, .int4Array, .uuidArray, .textArray, .int4Array, .textArray,
         .textArray,
     ]
     typealias Row = (Int32, String, Int64?, Int64?, String?)
 
-    var appends: [PendingAppend]
-
-    func makeBindings() throws -> PostgresBindings {
+    static func make(_ appends: [PendingAppend]) throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 10)
         try bindings.append(appends.map(\.stream))
         // -2 stands for "any version" and '' for "no stored result": arrays cannot carry NULL here.
@@ -52,9 +78,5 @@ struct AppendBatch: PostgresPreparedStatement {
         try bindings.append(appends.flatMap(\.data))
         try bindings.append(appends.flatMap(\.metadata))
         return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Row {
-        try row.decode(Row.self)
     }
 }

@@ -43,7 +43,11 @@ final class AppendBatcher: Sendable {
                 state.writers += 1
                 return true
             }
-            if startWriter { Task { await self.write() } }
+            if startWriter {
+                // On an event loop, like the requests it answers (see EventLoopTaskExecutor).
+                let executor = EventLoopTaskExecutor(PostgresClient.defaultEventLoopGroup.next())
+                Task(executorPreference: executor) { await self.write() }
+            }
         }
     }
 
@@ -66,22 +70,26 @@ final class AppendBatcher: Sendable {
         }
     }
 
-    /// A deadlock with another batch or node, or a serialisation failure, aborted the whole
-    /// transaction and nothing of it was written: the batch is tried once more.
+    /// The fast form first. If it aborted (a deadlock with another batch or node, a serialisation
+    /// failure, or an item that raised) nothing of it was written, and the batch goes again in the
+    /// guarded form, where an item that raises fails alone.
     private func executeRetryingAbort(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
         do {
-            return try await execute(appends)
-        } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "") {
+            return try await execute(appends, as: AppendBatch.init)
+        } catch let error as PSQLError where error.serverInfo != nil {
             logger.info(
-                "append batch aborted; retrying", metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
-            return try await execute(appends)
+                "append batch aborted; retrying with each append isolated",
+                metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
+            return try await execute(appends, as: GuardedAppendBatch.init)
         }
     }
 
     /// The row stream ends at CommandComplete, just before the implicit commit at Sync. That is safe
     /// because nothing in `append_batch` can fail at commit time (no deferred constraints, READ
     /// COMMITTED); were that to change, the batch would need an explicit COMMIT before answering.
-    private func execute(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+    private func execute<Statement: PostgresPreparedStatement>(
+        _ appends: [PendingAppend], as statement: ([PendingAppend]) -> Statement
+    ) async throws -> [AppendOutcome] where Statement.Row == AppendBatchBindings.Row {
         // Rows are locked in item order: sorting by stream (stably, keeping one stream's appends in
         // arrival order) gives every batch the same lock order, so two batches cannot deadlock.
         let order = appends.indices.sorted { (appends[$0].stream, $0) < (appends[$1].stream, $1) }
@@ -89,7 +97,7 @@ final class AppendBatcher: Sendable {
         var versions = Array(repeating: Int64(0), count: appends.count)
         var outcomes = [AppendOutcome?](repeating: nil, count: appends.count)
         for try await (item, outcome, position, version, message) in try await client.execute(
-            AppendBatch(appends: order.map { appends[$0] }), logger: logger)
+            statement(order.map { appends[$0] }), logger: logger)
         {
             let index = order[Int(item) - 1]
             switch outcome {
