@@ -117,6 +117,7 @@ struct EventJSONWriterTests {
             RoomParticipantRoleChanged(rawId: "8:acs:r_é", previousRole: .attendee, role: .collaborator)),
         .participantRemoved(RoomParticipantRemoved(rawId: "8:acs:r_x", previousRole: .consumer)),
         .deleted(RoomDeleted()),
+        .callStarted(RoomCallStarted(callId: "c-1")),
     ])
     func writerMatchesTheEncoder(_ event: RoomEvent) throws {
         let encoded: Data =
@@ -127,6 +128,7 @@ struct EventJSONWriterTests {
             case .participantRoleChanged(let e): try EventJSON.encode(e)
             case .participantRemoved(let e): try EventJSON.encode(e)
             case .deleted(let e): try EventJSON.encode(e)
+            case .callStarted(let e): try EventJSON.encode(e)
             }
         #expect(String(decoding: try event.encodedData(), as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
     }

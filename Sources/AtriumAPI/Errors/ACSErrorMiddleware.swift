@@ -48,6 +48,7 @@ public struct ACSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .badRequest: .badRequest
         case .notFound: .notFound
         case .conflict: .conflict
+        case .forbidden: .forbidden
         }
     }
 }

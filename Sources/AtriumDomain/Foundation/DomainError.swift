@@ -6,6 +6,8 @@ public struct DomainError: Error, Equatable, Sendable {
         case badRequest = "BadRequest"
         case notFound = "NotFound"
         case conflict = "Conflict"
+        /// The caller is known but may not do this (a missing capability, not on the roster).
+        case forbidden = "Forbidden"
     }
 
     /// One item of the error's `details` array (ACS uses `BadArgument` with the offending field as target).

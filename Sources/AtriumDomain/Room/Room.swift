@@ -14,10 +14,17 @@ public struct Room: Equatable, Sendable {
     public var validity = RoomValidity(validFrom: .distantPast, validUntil: .distantPast)
     public var pstnDialOutEnabled = false
     public var roster = Roster()
+    /// The room's most recent call; whether it is still going is the Call aggregate's to say.
+    public var currentCallId: String?
 
     public init() {}
 
     public var isActive: Bool { lifecycle == .active }
+
+    /// Whether the room's window is open at `now` (validFrom inclusive, validUntil exclusive).
+    public func isValid(at now: Date) -> Bool {
+        validity.validFrom <= now && now < validity.validUntil
+    }
 }
 
 /// A room's participants and their roles, in the order they were first added.

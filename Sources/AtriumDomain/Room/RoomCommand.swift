@@ -6,6 +6,7 @@ public enum RoomCommand: Sendable {
     case update(UpdateRoom)
     case changeRoster(ChangeRoster)
     case delete(DeleteRoom)
+    case startCall(StartRoomCall)
 
     /// The command's name as the audit trail records it.
     public var name: String {
@@ -14,6 +15,7 @@ public enum RoomCommand: Sendable {
         case .update: "UpdateRoom"
         case .changeRoster: "ChangeRoomRoster"
         case .delete: "DeleteRoom"
+        case .startCall: "StartRoomCall"
         }
     }
 }
@@ -84,4 +86,15 @@ public struct ChangeRoster: Sendable {
 
 public struct DeleteRoom: Sendable {
     public init() {}
+}
+
+/// Begin a new call in the room, when the call the caller found (`replacing`, nil for none) has ended.
+public struct StartRoomCall: Sendable {
+    public var callId: String
+    public var replacing: String?
+
+    public init(callId: String, replacing: String?) {
+        self.callId = callId
+        self.replacing = replacing
+    }
 }

@@ -14,6 +14,7 @@ public enum RoomDecider: Decider {
         case .update(let update): try decide(update, room)
         case .changeRoster(let change): try decide(change, room)
         case .delete: decideDelete(room)
+        case .startCall(let start): try decide(start, room)
         }
     }
 
@@ -41,6 +42,8 @@ public enum RoomDecider: Decider {
             if let participant = CommunicationIdentifier(rawId: removed.rawId) { room.roster.remove(participant) }
         case .deleted:
             room.lifecycle = .deleted
+        case .callStarted(let started):
+            room.currentCallId = started.callId
         }
         return room
     }
@@ -84,6 +87,13 @@ public enum RoomDecider: Decider {
     private static func decide(_ command: ChangeRoster, _ room: Room) throws(DomainError) -> [RoomEvent] {
         try requireActive(room)
         return try rosterEvents(for: command.changes, on: room.roster, apiVersion: command.apiVersion)
+    }
+
+    /// Starts a new call unless the one the caller saw ended has already been replaced.
+    private static func decide(_ command: StartRoomCall, _ room: Room) throws(DomainError) -> [RoomEvent] {
+        try requireActive(room)
+        guard room.currentCallId == command.replacing else { return [] }
+        return [.callStarted(RoomCallStarted(callId: command.callId))]
     }
 
     private static func decideDelete(_ room: Room) -> [RoomEvent] {

@@ -10,6 +10,7 @@ extension RoomEvent: EventCodable {
         case .participantRoleChanged: "RoomParticipantRoleChanged"
         case .participantRemoved: "RoomParticipantRemoved"
         case .deleted: "RoomDeleted"
+        case .callStarted: "RoomCallStarted"
         }
     }
 
@@ -41,6 +42,8 @@ extension RoomEvent: EventCodable {
             writer.string("rawId", e.rawId)
         case .deleted:
             break
+        case .callStarted(let e):
+            writer.string("callId", e.callId)
         }
         return Data(writer.json.utf8)
     }
@@ -53,6 +56,7 @@ extension RoomEvent: EventCodable {
         case "RoomParticipantRoleChanged": self = .participantRoleChanged(try EventJSON.decode(data))
         case "RoomParticipantRemoved": self = .participantRemoved(try EventJSON.decode(data))
         case "RoomDeleted": self = .deleted(try EventJSON.decode(data))
+        case "RoomCallStarted": self = .callStarted(try EventJSON.decode(data))
         default: throw EventDecodingError.unknownType(eventType)
         }
     }

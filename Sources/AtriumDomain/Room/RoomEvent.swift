@@ -8,6 +8,7 @@ public enum RoomEvent: Equatable, Sendable {
     case participantRoleChanged(RoomParticipantRoleChanged)
     case participantRemoved(RoomParticipantRemoved)
     case deleted(RoomDeleted)
+    case callStarted(RoomCallStarted)
 }
 
 public struct RoomCreated: Codable, Equatable, Sendable {
@@ -43,4 +44,14 @@ public struct RoomParticipantRemoved: Codable, Equatable, Sendable {
 
 public struct RoomDeleted: Codable, Equatable, Sendable {
     public init() {}
+}
+
+/// A new call of the room began (its own history is in stream `call-{callId}`). Recorded on the room
+/// so that two users joining at once start one call, not two: the room's version decides.
+public struct RoomCallStarted: Codable, Equatable, Sendable {
+    public var callId: String
+
+    public init(callId: String) {
+        self.callId = callId
+    }
 }

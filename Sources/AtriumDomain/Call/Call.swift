@@ -1,0 +1,71 @@
+import Foundation
+
+/// The Call aggregate's state (stream `call-{callId}`): who is in a room's call and how.
+public struct Call: Equatable, Sendable {
+    public enum Lifecycle: Equatable, Sendable {
+        case notStarted
+        case active
+        case ended
+    }
+
+    public var lifecycle: Lifecycle = .notStarted
+    public var id: String?
+    public var roomId: String?
+    public var startedAt: Date?
+    public var startedBy: String?
+    public var endedAt: Date?
+    public var endReason: CallEndReason?
+    /// In the order they joined (or began to be dialled).
+    public var participants: [CallParticipant] = []
+    /// Roster members invited into the call who have not joined yet.
+    public var invited: [String] = []
+
+    public init() {}
+
+    public var isActive: Bool { lifecycle == .active }
+
+    public func participant(_ rawId: String) -> CallParticipant? {
+        participants.first { $0.rawId == rawId }
+    }
+
+    mutating func update(_ rawId: String, _ change: (inout CallParticipant) -> Void) {
+        if let index = participants.firstIndex(where: { $0.rawId == rawId }) { change(&participants[index]) }
+    }
+}
+
+/// One participant of a call: a roster member (with the role they hold now) or a PSTN leg (no role).
+public struct CallParticipant: Equatable, Sendable {
+    public enum State: String, Codable, Sendable {
+        /// A PSTN leg being dialled: it counts as in the call once the carrier answers.
+        case connecting = "Connecting"
+        case connected = "Connected"
+    }
+
+    public var rawId: String
+    public var role: Role?
+    public var state: State
+    public var muted: Bool
+    public var videoOn: Bool
+    public var screenSharing: Bool
+
+    public init(
+        rawId: String, role: Role?, state: State, muted: Bool = false, videoOn: Bool = false,
+        screenSharing: Bool = false
+    ) {
+        self.rawId = rawId
+        self.role = role
+        self.state = state
+        self.muted = muted
+        self.videoOn = videoOn
+        self.screenSharing = screenSharing
+    }
+
+    public var isPhone: Bool { role == nil }
+}
+
+/// Why a call ended.
+public enum CallEndReason: String, Codable, Sendable {
+    case lastParticipantLeft = "LastParticipantLeft"
+    case roomDeleted = "RoomDeleted"
+    case roomExpired = "RoomExpired"
+}

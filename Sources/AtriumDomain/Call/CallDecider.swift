@@ -1,0 +1,232 @@
+import Foundation
+
+/// Every rule of a room call: who may join and when, and what each role may do once in it.
+///
+/// Capabilities are checked against the actor's role on the room's roster *now* (the snapshot in
+/// the command), so a role changed on the roster takes effect on the very next action.
+public enum CallDecider: Decider {
+    public typealias State = Call
+    public typealias Command = CallCommand
+    public typealias Event = CallEvent
+
+    public static let initialState = Call()
+
+    public static func decide(_ command: CallCommand, _ call: Call) throws(DomainError) -> [CallEvent] {
+        switch command {
+        case .join(let context): try decideJoin(context, call)
+        case .leave(let context): decideLeave(context, call)
+        case .act(let action, let context): try decide(action, context, call)
+        case .end(let reason, _): decideEnd(reason, call)
+        case .drop(let rawId, let reason, _): decideDrop(rawId, reason, call)
+        case .applyRole(let rawId, let role, _): decideRole(rawId, role, call)
+        }
+    }
+
+    public static func evolve(_ call: Call, _ event: CallEvent) -> Call {
+        var call = call
+        switch event {
+        case .started(let e):
+            call.lifecycle = .active
+            call.id = e.callId
+            call.roomId = e.roomId
+            call.startedBy = e.startedBy
+        case .participantJoined(let e):
+            call.participants.append(CallParticipant(rawId: e.rawId, role: e.role, state: .connected))
+            call.invited.removeAll { $0 == e.rawId }
+        case .participantLeft(let e):
+            call.participants.removeAll { $0.rawId == e.rawId }
+        case .participantRemoved(let e):
+            call.participants.removeAll { $0.rawId == e.rawId }
+        case .participantMuted(let e):
+            call.update(e.rawId) { $0.muted = true }
+        case .participantUnmuted(let e):
+            call.update(e.rawId) { $0.muted = false }
+        case .videoChanged(let e):
+            call.update(e.rawId) { $0.videoOn = e.on }
+        case .screenShareChanged(let e):
+            call.update(e.rawId) { $0.screenSharing = e.on }
+        case .participantInvited(let e):
+            call.invited.append(e.rawId)
+        case .dialOutRequested(let e):
+            call.participants.append(CallParticipant(rawId: e.phoneNumber, role: nil, state: .connecting))
+        case .participantRoleChanged(let e):
+            call.update(e.rawId) { $0.role = e.role }
+        case .ended(let e):
+            call.lifecycle = .ended
+            call.endReason = e.reason
+            call.participants = []
+            call.invited = []
+        }
+        return call
+    }
+
+    // MARK: Joining and leaving
+
+    private static func decideJoin(_ context: ClientContext, _ call: Call) throws(DomainError) -> [CallEvent] {
+        let room = context.room
+        guard room.isActive, let roomId = room.id else {
+            throw DomainError(.notFound, "Room not found.", target: "roomId")
+        }
+        guard let role = room.roster.role(of: context.actor) else {
+            throw DomainError(
+                .forbidden, "\(context.actor.rawId) is not a participant of the room.", target: "participant")
+        }
+        guard room.isValid(at: context.now) else {
+            let message =
+                context.now < room.validity.validFrom
+                ? "The room is not open yet: it is valid from \(Timestamp.format(room.validity.validFrom))."
+                : "The room is no longer valid: it was valid until \(Timestamp.format(room.validity.validUntil))."
+            throw DomainError(.forbidden, message, target: "room")
+        }
+        switch call.lifecycle {
+        case .ended:
+            throw DomainError(.conflict, "This call has ended.", target: "callId")
+        case .active where call.participant(context.actor.rawId) != nil:
+            return []  // already in: joining again changes nothing
+        case .active:
+            return [.participantJoined(CallParticipantJoined(rawId: context.actor.rawId, role: role))]
+        case .notStarted:
+            return [
+                .started(CallStarted(callId: context.callId, roomId: roomId.value, startedBy: context.actor.rawId)),
+                .participantJoined(CallParticipantJoined(rawId: context.actor.rawId, role: role)),
+            ]
+        }
+    }
+
+    private static func decideLeave(_ context: ClientContext, _ call: Call) -> [CallEvent] {
+        guard call.isActive, call.participant(context.actor.rawId) != nil else { return [] }
+        return endingIfEmpty(
+            [.participantLeft(CallParticipantLeft(rawId: context.actor.rawId))], call)
+    }
+
+    /// The last participant out ends the call, in the same decision (never a call with nobody in it).
+    private static func endingIfEmpty(_ events: [CallEvent], _ call: Call) -> [CallEvent] {
+        let after = replay(events, from: call)
+        return after.participants.isEmpty ? events + [.ended(CallEnded(reason: .lastParticipantLeft))] : events
+    }
+
+    // MARK: In-call actions
+
+    private static func decide(
+        _ action: InCallAction, _ context: ClientContext, _ call: Call
+    ) throws(DomainError) -> [CallEvent] {
+        guard call.isActive else { throw DomainError(.notFound, "The call is not active.", target: "callId") }
+        guard let actor = call.participant(context.actor.rawId), actor.state == .connected else {
+            throw DomainError(.forbidden, "\(context.actor.rawId) is not in the call.", target: "participant")
+        }
+        try requireCapability(action.requiredCapability, of: actor, in: context.room)
+        let me = actor.rawId
+        switch action {
+        case .setMicrophone(let muted):
+            guard actor.muted != muted else { return [] }
+            return [
+                muted
+                    ? .participantMuted(CallParticipantMuted(rawId: me, mutedBy: me))
+                    : .participantUnmuted(CallParticipantUnmuted(rawId: me))
+            ]
+        case .setVideo(let on):
+            return actor.videoOn == on ? [] : [.videoChanged(CallParticipantVideoChanged(rawId: me, on: on))]
+        case .setScreenShare(let on):
+            return actor.screenSharing == on
+                ? [] : [.screenShareChanged(CallParticipantScreenShareChanged(rawId: me, on: on))]
+        case .mute(let rawId):
+            let target = try participant(rawId, in: call)
+            return target.muted ? [] : [.participantMuted(CallParticipantMuted(rawId: rawId, mutedBy: me))]
+        case .remove(let rawId):
+            _ = try participant(rawId, in: call)
+            return endingIfEmpty(
+                [
+                    .participantRemoved(
+                        CallParticipantRemoved(rawId: rawId, reason: .removedByParticipant, removedBy: me))
+                ], call)
+        case .invite(let rawId):
+            guard let invitee = CommunicationIdentifier(rawId: rawId), context.room.roster.role(of: invitee) != nil
+            else {
+                throw DomainError.badArgument(
+                    "Only participants of the room can be invited into its call.", target: "rawId")
+            }
+            guard call.participant(rawId) == nil, !call.invited.contains(rawId) else { return [] }
+            return [.participantInvited(CallParticipantInvited(rawId: rawId, invitedBy: me))]
+        case .dialOut(let phoneNumber):
+            guard context.room.pstnDialOutEnabled else {
+                throw DomainError(
+                    .forbidden, "PSTN dial-out is not enabled for this room (pstnDialOutEnabled is false).",
+                    target: "pstnDialOutEnabled")
+            }
+            guard let phone = CommunicationIdentifier(rawId: "4:" + phoneNumber), phone.kind == .phoneNumber else {
+                throw DomainError.badArgument(
+                    "The phone number must be in E.164 format, such as +14255550123.", target: "phoneNumber")
+            }
+            guard call.participant(phone.rawId) == nil else { return [] }
+            return [.dialOutRequested(CallDialOutRequested(phoneNumber: phone.rawId, requestedBy: me))]
+        }
+    }
+
+    /// Roster members act with their current roster role; phone legs have only their microphone.
+    private static func requireCapability(
+        _ capability: Capability, of actor: CallParticipant, in room: Room
+    ) throws(DomainError) {
+        let capabilities: Set<Capability>
+        if actor.isPhone {
+            capabilities = Capability.phoneParticipant
+        } else if let identifier = CommunicationIdentifier(rawId: actor.rawId),
+            let role = room.roster.role(of: identifier)
+        {
+            capabilities = role.capabilities
+        } else {
+            capabilities = []  // off the roster: a policy is about to drop them
+        }
+        guard capabilities.contains(capability) else {
+            let message =
+                "This action needs the \(capability.rawValue) capability, which the participant's role does not have."
+            throw DomainError(
+                .forbidden, message, target: capability.rawValue,
+                details: [.init(code: "MissingCapability", message: message, target: capability.rawValue)])
+        }
+    }
+
+    private static func participant(_ rawId: String, in call: Call) throws(DomainError) -> CallParticipant {
+        guard let participant = call.participant(rawId) else {
+            throw DomainError(.notFound, "\(rawId) is not in the call.", target: "rawId")
+        }
+        return participant
+    }
+
+    // MARK: Policies
+
+    /// Every leg, PSTN included, is disconnected, each as its own event, then the call ends.
+    private static func decideEnd(_ reason: CallEndReason, _ call: Call) -> [CallEvent] {
+        guard call.isActive else { return [] }
+        let removed = call.participants.map {
+            CallEvent.participantRemoved(CallParticipantRemoved(rawId: $0.rawId, reason: .callEnded, removedBy: nil))
+        }
+        return removed + [.ended(CallEnded(reason: reason))]
+    }
+
+    private static func decideDrop(_ rawId: String, _ reason: CallRemovalReason, _ call: Call) -> [CallEvent] {
+        guard call.isActive, call.participant(rawId) != nil else { return [] }
+        return endingIfEmpty(
+            [.participantRemoved(CallParticipantRemoved(rawId: rawId, reason: reason, removedBy: nil))], call)
+    }
+
+    /// The new role shows in the call at once; what it no longer allows is switched off.
+    private static func decideRole(_ rawId: String, _ role: Role, _ call: Call) -> [CallEvent] {
+        guard call.isActive, let participant = call.participant(rawId), let previous = participant.role,
+            previous != role
+        else { return [] }
+        var events: [CallEvent] = [
+            .participantRoleChanged(CallParticipantRoleChanged(rawId: rawId, previousRole: previous, role: role))
+        ]
+        let allowed = role.capabilities
+        if participant.screenSharing, !allowed.contains(.shareScreen) {
+            events.append(.screenShareChanged(CallParticipantScreenShareChanged(rawId: rawId, on: false)))
+        }
+        if participant.videoOn, !allowed.contains(.turnVideoOn) {
+            events.append(.videoChanged(CallParticipantVideoChanged(rawId: rawId, on: false)))
+        }
+        if !participant.muted, !allowed.contains(.unmuteMicrophone) {
+            events.append(.participantMuted(CallParticipantMuted(rawId: rawId, mutedBy: rawId)))
+        }
+        return events
+    }
+}
