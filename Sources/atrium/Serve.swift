@@ -38,11 +38,17 @@ struct Serve: AsyncParsableCommand {
         let client = PostgresClient(configuration: DatabaseURL.tuned(configuration), backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
         let router = AtriumRouter.build(AtriumAPIDependencies(store: store, authenticator: authenticator))
+        // Policies: the room's changes reaching its live call.
+        let roomCalls = RoomCalls(store: store)
+        let policies: [any Service] = [
+            LogConsumer(name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
+            RoomExpiryPolicy(roomCalls: roomCalls, client: client, logger: logger),
+        ]
         var app = Application(
             router: router,
             server: .pinnedHTTP1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
-            services: [client],
+            services: [client] + policies,
             onServerRunning: { channel in
                 let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"
                 Self.announce(url: address, key: key, source: keySource)

@@ -1,0 +1,100 @@
+import AtriumDomain
+import AtriumStore
+import Foundation
+
+/// The commands of a room's call, across its two aggregates: the Room (which call is current, so
+/// that two users joining at once start one call) and the Call (who is in it and how).
+///
+/// A crash between starting a call on the room and recording it in the call's own stream leaves
+/// a current call id with an empty stream: the next join starts that call, so nothing is stranded.
+public struct RoomCalls: Sendable {
+    let store: EventStore
+    let rooms: CommandHandler<RoomDecider>
+    let calls: CommandHandler<CallDecider>
+
+    public init(store: EventStore) {
+        self.store = store
+        self.rooms = CommandHandler(store: store)
+        // A call's stream is hot when a room's people all join at the start of a meeting: give its
+        // commands more tries (each spread further apart) before a conflict reaches the client.
+        self.calls = CommandHandler(store: store, maxAttempts: 32)
+    }
+
+    public static func streamId(callId: String) -> String { "call-\(callId)" }
+
+    /// Joins the room's current call, starting a new one when there is none or it has ended.
+    public func join(
+        _ roomId: RoomId, as user: CommunicationIdentifier, context: CommandContext,
+        respond: (Call) throws -> CommandResponse
+    ) async throws -> CommandResponse {
+        for _ in 0..<4 {
+            let room = try await loadRoom(roomId)
+            var callId = room.currentCallId
+            var call = Call()
+            if let current = callId { call = try await loadCall(current) }
+            if callId == nil || call.lifecycle == .ended {
+                // Refuse (non-member, closed window, deleted room) before a call is started for nobody.
+                let fresh = UUID().uuidString.lowercased()
+                _ = try CallDecider.decide(
+                    .join(ClientContext(actor: user, callId: fresh, room: room, now: context.now)), Call())
+                try await startCall(fresh, replacing: callId, in: roomId, context: context)
+                callId = try await loadRoom(roomId).currentCallId
+            }
+            guard let callId else { continue }
+            do {
+                let command = CallCommand.join(ClientContext(actor: user, callId: callId, room: room, now: context.now))
+                return try await calls.execute(
+                    command, named: command.name, on: Self.streamId(callId: callId), context: context,
+                    respond: respond
+                ).response
+            } catch let error as DomainError where error.code == .conflict && error.target == "callId" {
+                continue  // the call ended between our look and our join: start or join the next one
+            }
+        }
+        throw DomainError(.conflict, "The room's call changed too often while joining; retry the request.")
+    }
+
+    /// Any other client command on the room's current call.
+    public func perform(
+        _ command: (ClientContext) -> CallCommand, in roomId: RoomId, as user: CommunicationIdentifier,
+        context: CommandContext, respond: (Call) throws -> CommandResponse
+    ) async throws -> CommandResponse {
+        let room = try await loadRoom(roomId)
+        guard room.isActive else { throw DomainError(.notFound, "Room not found.", target: "roomId") }
+        guard let callId = room.currentCallId else {
+            throw DomainError(.notFound, "The room has no active call.", target: "callId")
+        }
+        let built = command(ClientContext(actor: user, callId: callId, room: room, now: context.now))
+        return try await calls.execute(
+            built, named: built.name, on: Self.streamId(callId: callId), context: context, respond: respond
+        ).response
+    }
+
+    /// A policy's command on a call (no room snapshot needed).
+    @discardableResult
+    public func apply(_ command: CallCommand, toCall callId: String, context: CommandContext) async throws
+        -> [CallEvent]
+    {
+        try await calls.execute(
+            command, named: command.name, on: Self.streamId(callId: callId), context: context
+        ) { _ in CommandResponse(status: 200) }.events
+    }
+
+    public func loadRoom(_ roomId: RoomId) async throws -> Room {
+        RoomDecider.replay(try await store.readStream(roomId.streamId).map { try $0.decode(as: RoomEvent.self) })
+    }
+
+    public func loadCall(_ callId: String) async throws -> Call {
+        CallDecider.replay(
+            try await store.readStream(Self.streamId(callId: callId)).map { try $0.decode(as: CallEvent.self) })
+    }
+
+    private func startCall(
+        _ callId: String, replacing previous: String?, in roomId: RoomId, context: CommandContext
+    ) async throws {
+        let command = RoomCommand.startCall(StartRoomCall(callId: callId, replacing: previous))
+        _ = try await rooms.execute(command, named: command.name, on: roomId.streamId, context: context) { _ in
+            CommandResponse(status: 200)
+        }
+    }
+}
