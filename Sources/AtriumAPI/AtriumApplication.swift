@@ -11,12 +11,15 @@ public struct AtriumAPIDependencies: Sendable {
     public var store: EventStore
     public var authenticator: HMACAuthenticator
     public var clock: @Sendable () -> Date
+    /// Signs and verifies user access tokens, keyed (like `authenticator`) by the access key.
+    public var userTokens: UserTokens
 
     public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
     {
         self.store = store
         self.authenticator = authenticator
         self.clock = clock
+        self.userTokens = UserTokens(accessKeyBytes: authenticator.keyBytes)
     }
 }
 
@@ -37,6 +40,10 @@ public enum AtriumRouter {
         RoomsRoutes(
             commands: CommandHandler(store: dependencies.store),
             readModel: RoomReadModel(client: client, logger: logger),
+            clock: dependencies.clock
+        ).register(on: router)
+        IdentityRoutes(
+            commands: CommandHandler(store: dependencies.store), tokens: dependencies.userTokens,
             clock: dependencies.clock
         ).register(on: router)
         return router

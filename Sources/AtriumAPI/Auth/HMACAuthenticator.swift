@@ -7,7 +7,8 @@ import Foundation
 /// base64-decoded access key. The Rooms client signs the percent-decoded path and query, the
 /// Identity and Call Automation clients the raw one: both forms are tried.
 public struct HMACAuthenticator: Sendable {
-    private let keyBytes: Data
+    /// The access key's bytes; user tokens derive their own key from them.
+    let keyBytes: Data
 
     /// The key is the access key's base64-decoded bytes.
     public init?(accessKey base64: String) {
