@@ -120,7 +120,8 @@ struct CallRoutes: Sendable {
         let user = try await users.authenticate(request.headers[.authorization], now: clock())
         guard !user.scopes.isDisjoint(with: Self.scopes) else {
             throw APIError(
-                .forbidden, code: "Forbidden", "The access token needs the voip or voip.join scope to take part in calls.")
+                .forbidden, code: "Forbidden",
+                "The access token needs the voip or voip.join scope to take part in calls.")
         }
         guard let identifier = CommunicationIdentifier(rawId: user.rawId) else {
             throw APIError.unauthorized("The access token does not name a communication user.")
