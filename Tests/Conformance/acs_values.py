@@ -17,8 +17,21 @@ MSG_ROOM_ID = "Invalid room ID length."
 MSG_IDENTIFIER = "Invalid format for communication identifier."
 
 
+# Set by conftest once the server is up: rooms are then filled with real identities of that server.
+identity_client = None
+
+
 def new_user():
-    """An ACS user in rawId form `8:acs:<resource guid>_<unique>` (no identity service needed)."""
+    """A real identity of the running server (azure-communication-identity), or, before the server
+    is up, an id in the same rawId form `8:acs:<resource guid>_<unique>`."""
+    if identity_client is not None:
+        return identity_client.create_user()
+    return synthetic_user()
+
+
+def synthetic_user():
+    """An id in rawId form with no identity behind it: for tests that must not depend on the server
+    being up (the crash tests kill it mid-stream)."""
     return CommunicationUserIdentifier(f"8:acs:{uuid.uuid4()}_{uuid.uuid4()}")
 
 

@@ -12,7 +12,9 @@ import pytest
 from azure.core.credentials import AzureKeyCredential
 from azure.communication.rooms import RoomsClient
 
+import acs_values
 from atrium_process import AtriumServer
+from azure.communication.identity import CommunicationIdentityClient
 
 _server = None
 
@@ -27,6 +29,8 @@ def atrium(request):
     except Exception as exc:  # noqa: BLE001 - report why the server would not come up
         server.cleanup_leftovers()
         pytest.fail(f"could not start atrium: {exc}", pytrace=False)
+    # Room scenarios use real identities, issued by this server.
+    acs_values.identity_client = CommunicationIdentityClient(server.base_url, AzureKeyCredential(server.key))
     yield server
     try:
         server.stop()

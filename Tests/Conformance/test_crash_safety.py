@@ -13,7 +13,7 @@ import pytest
 import requests
 
 import acs_hmac
-from acs_values import new_user, path_and_query, room_ids_listed
+from acs_values import synthetic_user, path_and_query, room_ids_listed
 
 STREAM_SECONDS = 2.0
 ROOMS = "/rooms?api-version=2025-03-13"
@@ -84,7 +84,7 @@ def test_room_creates_survive_kill9_and_retry_exactly_once(atrium):
     before = set(room_ids_listed(atrium.signed_request))
 
     def create(session, n):
-        user = new_user().raw_id
+        user = synthetic_user().raw_id
         attempt = {"method": "POST", "path": ROOMS, "user": user,
                    "body": {"validFrom": None, "validUntil": None, "pstnDialOutEnabled": False,
                             "participants": {user: {"role": "Presenter"}}},
@@ -130,7 +130,7 @@ def test_participant_upserts_survive_kill9(atrium):
         rooms.append(resp.json()["id"])
 
     def upsert(session, n):
-        user = new_user().raw_id
+        user = synthetic_user().raw_id
         attempt = {"method": "PATCH", "room": rooms[n], "user": user, "headers": MERGE_PATCH,
                    "path": f"/rooms/{rooms[n]}/participants?api-version=2025-03-13",
                    "body": {"participants": {user: {"role": "Consumer"}}}}
