@@ -46,11 +46,6 @@ struct RoomCallPolicyTests {
         ) { _ in CommandResponse(status: 200) }
     }
 
-    /// Events of a stream with their metadata, straight from the log.
-    static func history(_ stream: String, _ store: EventStore) async throws -> [RecordedEvent] {
-        try await store.readStream(stream)
-    }
-
     static func eventually(_ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
@@ -90,8 +85,8 @@ struct RoomCallPolicyTests {
             try await Self.roomCommand(.delete(DeleteRoom()), roomId, store)
             try await Self.eventually { try await calls.loadCall(callId).lifecycle == .ended }
 
-            let room = try await Self.history(roomId.streamId, store)
-            let call = try await Self.history(RoomCalls.streamId(callId: callId), store)
+            let room = try await store.readStream(roomId.streamId)
+            let call = try await store.readStream(RoomCalls.streamId(callId: callId))
             let byPolicy = call.filter { $0.metadata.actor == RoomCallPolicy.actor }
             #expect(
                 byPolicy.map(\.eventType) == [

@@ -41,10 +41,10 @@ struct CallFeed: Sendable {
                 version = event.streamVersion
                 if event.eventType == "CallEnded" { return }
             }
-            if events.isEmpty, ContinuousClock.now - quietSince > keepAlive {
-                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+            if !events.isEmpty {
                 quietSince = .now
-            } else if !events.isEmpty {
+            } else if ContinuousClock.now - quietSince > keepAlive {
+                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 quietSince = .now
             }
             try await Task.sleep(for: interval)

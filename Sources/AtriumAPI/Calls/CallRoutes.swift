@@ -99,14 +99,7 @@ struct CallRoutes: Sendable {
 
     @Sendable func events(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         let (roomId, user) = try await caller(request, context)
-        let room = try await roomCalls.loadRoom(roomId)
-        guard room.isActive else { throw DomainError(.notFound, "Room not found.", target: "roomId") }
-        guard room.roster.role(of: user) != nil else {
-            throw DomainError(.forbidden, "\(user.rawId) is not a participant of the room.", target: "participant")
-        }
-        guard let callId = room.currentCallId else {
-            throw DomainError(.notFound, "The room has no active call.", target: "callId")
-        }
+        let callId = try await roomCalls.currentCallId(in: roomId, for: user)
         let after = request.headers[.lastEventID].flatMap { Int64($0) } ?? 0
         return CallFeed(store: store, callId: callId, after: after).response()
     }

@@ -59,11 +59,7 @@ public struct RoomCalls: Sendable {
         _ command: (ClientContext) -> CallCommand, in roomId: RoomId, as user: CommunicationIdentifier,
         context: CommandContext, respond: (Call) throws -> CommandResponse
     ) async throws -> CommandResponse {
-        let room = try await loadRoom(roomId)
-        guard room.isActive else { throw DomainError(.notFound, "Room not found.", target: "roomId") }
-        guard let callId = room.currentCallId else {
-            throw DomainError(.notFound, "The room has no active call.", target: "callId")
-        }
+        let (room, callId) = try await currentCall(in: roomId)
         let built = command(ClientContext(actor: user, callId: callId, room: room, now: context.now))
         return try await calls.execute(
             built, named: built.name, on: Self.streamId(callId: callId), context: context, respond: respond
@@ -78,6 +74,27 @@ public struct RoomCalls: Sendable {
         try await calls.execute(
             command, named: command.name, on: Self.streamId(callId: callId), context: context
         ) { _ in CommandResponse(status: 200) }.events
+    }
+
+    /// The id of the room's current call, for a member of its roster (the call's live feed).
+    public func currentCallId(in roomId: RoomId, for user: CommunicationIdentifier) async throws -> String {
+        try await currentCall(in: roomId, member: user).callId
+    }
+
+    /// The room as it is now, and its current call: 404 for a deleted room, 403 when `member` is
+    /// given and is not on the roster, then 404 for a room without a call.
+    private func currentCall(
+        in roomId: RoomId, member: CommunicationIdentifier? = nil
+    ) async throws -> (room: Room, callId: String) {
+        let room = try await loadRoom(roomId)
+        guard room.isActive else { throw DomainError(.notFound, "Room not found.", target: "roomId") }
+        if let member, room.roster.role(of: member) == nil {
+            throw DomainError(.forbidden, "\(member.rawId) is not a participant of the room.", target: "participant")
+        }
+        guard let callId = room.currentCallId else {
+            throw DomainError(.notFound, "The room has no active call.", target: "callId")
+        }
+        return (room, callId)
     }
 
     public func loadRoom(_ roomId: RoomId) async throws -> Room {

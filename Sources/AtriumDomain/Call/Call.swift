@@ -11,9 +11,7 @@ public struct Call: Equatable, Sendable {
     public var lifecycle: Lifecycle = .notStarted
     public var id: String?
     public var roomId: String?
-    public var startedAt: Date?
     public var startedBy: String?
-    public var endedAt: Date?
     public var endReason: CallEndReason?
     /// In the order they joined (or began to be dialled).
     public var participants: [CallParticipant] = []

@@ -15,22 +15,6 @@ public enum CallEvent: Equatable, Sendable {
     case participantRoleChanged(CallParticipantRoleChanged)
     case ended(CallEnded)
 
-    /// The participant the event is about, if any.
-    public var participantRawId: String? {
-        switch self {
-        case .started, .ended: nil
-        case .participantJoined(let e): e.rawId
-        case .participantLeft(let e): e.rawId
-        case .participantRemoved(let e): e.rawId
-        case .participantMuted(let e): e.rawId
-        case .participantUnmuted(let e): e.rawId
-        case .videoChanged(let e): e.rawId
-        case .screenShareChanged(let e): e.rawId
-        case .participantInvited(let e): e.rawId
-        case .dialOutRequested(let e): e.phoneNumber
-        case .participantRoleChanged(let e): e.rawId
-        }
-    }
 }
 
 public struct CallStarted: Codable, Equatable, Sendable {

@@ -62,7 +62,7 @@ final class AppendBatcher: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let outcomes = try await executeRetryingAbort(batch.map(\.append))
+                let outcomes = try await executeFastThenGuarded(batch.map(\.append))
                 for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
@@ -73,7 +73,7 @@ final class AppendBatcher: Sendable {
     /// The fast form first. If it aborted (a deadlock with another batch or node, a serialisation
     /// failure, or an item that raised) nothing of it was written, and the batch goes again in the
     /// guarded form, where an item that raises fails alone.
-    private func executeRetryingAbort(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+    private func executeFastThenGuarded(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
         do {
             return try await execute(appends, as: AppendBatch.init)
         } catch let error as PSQLError where error.serverInfo != nil {
