@@ -1,4 +1,5 @@
 import AtriumAPI
+import AtriumDomain
 import AtriumStore
 import AtriumTesting
 import Crypto

@@ -74,6 +74,63 @@ struct LogConsumerTests {
         }
     }
 
+    /// Sees only the "Wanted" events; its recorder table is `consumed`.
+    struct FilteringHandler: LogConsumerHandler {
+        var eventTypes: [String]? { ["Wanted"] }
+        func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
+            for event in events {
+                #expect(event.eventType == "Wanted")
+                try await transaction.query("INSERT INTO consumed (event_id) VALUES (\(event.eventId))", logger: logger)
+            }
+        }
+    }
+
+    @Test func aFilteringConsumerSeesOnlyItsTypesOnceAndMovesPastTheRest() async throws {
+        try await TestDatabase.with { client in
+            let logger = TestDatabase.logger
+            try await client.query("CREATE TABLE consumed (event_id uuid NOT NULL)", logger: logger)
+            let store = EventStore(client: client, logger: logger)
+            var wanted: [UUID] = []
+            // More skipped events than one scan holds (batch 10 → scans of 40), wanted ones scattered.
+            for stream in 0..<25 {
+                let events = (0..<8).map { index in NewEvent.probe(type: index == 3 ? "Wanted" : "Other") }
+                try await store.append(to: "mixed-\(stream)", expected: .noStream, events: events, recordedAt: Date())
+                wanted += events.filter { $0.eventType == "Wanted" }.map(\.eventId)
+            }
+            let end = try #require(
+                try await client.query(
+                    "SELECT transaction_id::text::bigint, global_position FROM events ORDER BY 1 DESC, 2 DESC LIMIT 1",
+                    logger: logger
+                ).decode((Int64, Int64).self).first { _ in true })
+            let last = LogPosition(transactionId: end.0, globalPosition: end.1)
+            let positions = ConsumerPositions(client: client, logger: logger)
+
+            // Twice: the second run starts from the stored checkpoint and must add nothing.
+            for _ in 0..<2 {
+                let consumer = LogConsumer(
+                    name: "filtering", store: store, handler: FilteringHandler(), batchSize: 10,
+                    pollInterval: .milliseconds(50), skippedCheckpointInterval: .zero)
+                let running = Task { try await consumer.run() }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while try await positions.position(of: "filtering") != last, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                running.cancel()
+                _ = await running.result
+                #expect(
+                    try await positions.position(of: "filtering") == last, "the checkpoint moves past skipped events")
+            }
+            var consumed: [UUID] = []
+            for try await id in try await client.query("SELECT event_id FROM consumed", logger: logger).decode(
+                UUID.self)
+            {
+                consumed.append(id)
+            }
+            #expect(consumed.count == wanted.count, "each wanted event handled once")
+            #expect(Set(consumed) == Set(wanted))
+        }
+    }
+
     @Test func aFailingBatchLeavesNoEffectAndIsRetried() async throws {
         try await TestDatabase.with { client in
             let logger = TestDatabase.logger

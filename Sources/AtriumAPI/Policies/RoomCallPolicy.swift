@@ -24,6 +24,11 @@ public struct RoomCallPolicy: LogConsumerHandler {
         self.clock = clock
     }
 
+    public var eventTypes: [String]? { Self.roomEventTypes }
+
+    /// The room events that reach a live call.
+    static let roomEventTypes = ["RoomDeleted", "RoomParticipantRemoved", "RoomParticipantRoleChanged"]
+
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
         for event in events where event.streamId.hasPrefix("room-") {
             guard let command = try Self.command(for: event, now: Timestamp.normalized(clock())),
@@ -38,10 +43,7 @@ public struct RoomCallPolicy: LogConsumerHandler {
     }
 
     static func command(for event: RecordedEvent, now: Date) throws -> CallCommand? {
-        switch event.eventType {
-        case "RoomDeleted", "RoomParticipantRemoved", "RoomParticipantRoleChanged": break
-        default: return nil  // decode only what the policy acts on
-        }
+        guard roomEventTypes.contains(event.eventType) else { return nil }  // decode only what it acts on
         switch try event.decode(as: RoomEvent.self) {
         case .deleted: return .end(.roomDeleted, now: now)
         case .participantRemoved(let removed): return .drop(rawId: removed.rawId, reason: .removedFromRoster, now: now)

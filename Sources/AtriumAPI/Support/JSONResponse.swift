@@ -1,3 +1,4 @@
+import AtriumDomain
 import HTTPTypes
 import Hummingbird
 

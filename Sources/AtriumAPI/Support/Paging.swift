@@ -1,3 +1,4 @@
+import AtriumDomain
 import Hummingbird
 
 /// Paged listings: `maxpagesize` in, an absolute `nextLink` out (the SDKs join it as a URL).

@@ -5,7 +5,15 @@ import ServiceLifecycle
 /// What a consumer does with each batch of the log, inside the transaction that also advances its
 /// checkpoint: effects written to PostgreSQL on `transaction` happen exactly once.
 public protocol LogConsumerHandler: Sendable {
+    /// The event types it acts on, or nil for every event. The others are skipped inside
+    /// PostgreSQL: they are never read or decoded here, and the checkpoint still moves past them.
+    var eventTypes: [String]? { get }
+
     func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws
+}
+
+extension LogConsumerHandler {
+    public var eventTypes: [String]? { nil }
 }
 
 /// A named, checkpointed subscription to the whole log, run by one node at a time.
@@ -18,22 +26,32 @@ public protocol LogConsumerHandler: Sendable {
 /// - Woken by LISTEN/NOTIFY on `atrium_events` (sent by `AppendNotifier` after each append), polling every `pollInterval` as the fallback.
 ///   When the barrier hides committed events (a transaction anywhere in the cluster is still
 ///   open), it looks again within milliseconds rather than waiting for a notification.
+/// - Paced: after a batch that did not fill, it waits `pace` before reading again, so that under
+///   a steady load it reads in batches instead of once per notification (each pass costs queries
+///   and a commit that compete with the writers).
 public struct LogConsumer: Service {
     public let name: String
     public let store: EventStore
     public let handler: any LogConsumerHandler
     public var batchSize: Int
     public var pollInterval: Duration
+    public var pace: Duration
+    /// How often the checkpoint is stored while only skipped events go by: re-reading skipped
+    /// events after a restart is harmless, a commit per pass is not free.
+    public var skippedCheckpointInterval: Duration
 
     public init(
         name: String, store: EventStore, handler: any LogConsumerHandler, batchSize: Int = 500,
-        pollInterval: Duration = .milliseconds(500)
+        pollInterval: Duration = .milliseconds(500), pace: Duration = .milliseconds(20),
+        skippedCheckpointInterval: Duration = .seconds(1)
     ) {
         self.name = name
         self.store = store
         self.handler = handler
         self.batchSize = batchSize
         self.pollInterval = pollInterval
+        self.pace = pace
+        self.skippedCheckpointInterval = skippedCheckpointInterval
     }
 
     private var logger: Logger {
@@ -95,14 +113,17 @@ public struct LogConsumer: Service {
     }
 
     private func consume(doorbell: Doorbell) async throws {
-        var checkpoint = try await loadCheckpoint()
+        let clock = ContinuousClock()
+        var stored = try await loadCheckpoint()  // what the database holds, the fence of the next move
+        var cursor = stored  // how far this node has read; ahead of `stored` only over skipped events
+        var storedAt = clock.now
         var barrierWait = Duration.milliseconds(2)
         while !Task.isCancelled {
-            let events = try await store.readAll(after: checkpoint, limit: batchSize)
-            guard let last = events.last else {
+            let batch = try await nextBatch(after: cursor)
+            guard let through = batch.scannedThrough else {
                 // Committed events behind a still-running transaction bring no further NOTIFY when
                 // that transaction ends: look again soon instead of waiting for the next one.
-                if try await store.hasEvents(after: checkpoint) {
+                if try await store.hasEvents(after: cursor) {
                     try await Task.sleep(for: barrierWait)
                     barrierWait = min(barrierWait * 2, .milliseconds(100))
                 } else {
@@ -111,12 +132,35 @@ public struct LogConsumer: Service {
                 continue
             }
             barrierWait = .milliseconds(2)
-            try await store.client.withTransaction(logger: logger) { transaction in
-                try await handler.handle(events, transaction: transaction, logger: logger)
-                try await advance(from: checkpoint, to: last.position, on: transaction)
+            if !batch.events.isEmpty || clock.now - storedAt >= skippedCheckpointInterval {
+                try await store.client.withTransaction(logger: logger) { transaction in
+                    if !batch.events.isEmpty {
+                        try await handler.handle(batch.events, transaction: transaction, logger: logger)
+                    }
+                    try await advance(from: stored, to: through, on: transaction)
+                }
+                stored = through
+                storedAt = clock.now
             }
-            checkpoint = last.position
+            cursor = through
+            if !batch.full { try await Task.sleep(for: pace) }
         }
+    }
+
+    /// The next events for the handler, how far the log was scanned for them, and whether the scan
+    /// was cut short by the batch size (more are waiting).
+    private func nextBatch(after cursor: LogPosition) async throws -> (
+        events: [RecordedEvent], scannedThrough: LogPosition?, full: Bool
+    ) {
+        guard let types = handler.eventTypes else {
+            let events = try await store.readAll(after: cursor, limit: batchSize)
+            return (events, events.last?.position, events.count == batchSize)
+        }
+        // The scan may go further than a batch: it reads positions only, not the skipped events.
+        let scanLimit = batchSize * 4
+        let (events, through, scanned) = try await store.readAll(
+            after: cursor, scanLimit: scanLimit, eventTypes: types)
+        return (events, through, scanned == scanLimit)
     }
 
     private func loadCheckpoint() async throws -> LogPosition {

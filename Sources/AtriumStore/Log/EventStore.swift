@@ -110,6 +110,42 @@ public struct EventStore: Sendable {
         return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
     }
 
+    /// The events of the given types among the next `scanLimit` events of the whole log after
+    /// `position`, the position of the last event scanned (nil when none lay under the barrier),
+    /// and how many were scanned.
+    ///
+    /// For consumers that act on a few event types: the skipped events never leave PostgreSQL,
+    /// yet the cursor moves past them. The second statement sees exactly the scanned range,
+    /// because everything up to `scannedThrough` was below the first statement's barrier and so
+    /// had finished committing or aborting.
+    public func readAll(
+        after position: LogPosition, scanLimit: Int, eventTypes: [String]
+    ) async throws -> (events: [RecordedEvent], scannedThrough: LogPosition?, scanned: Int) {
+        let scan: PostgresQuery = """
+            SELECT transaction_id::text::bigint, global_position, count(*) OVER () FROM (
+                SELECT transaction_id, global_position FROM events
+                 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                   AND (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
+                 ORDER BY transaction_id, global_position
+                 LIMIT \(scanLimit)) AS scanned
+             ORDER BY transaction_id DESC, global_position DESC
+             LIMIT 1
+            """
+        let last = try await client.query(scan, logger: logger).decode((Int64, Int64, Int64).self).first { _ in true }
+        guard let (tx, global, scanned) = last else { return ([], nil, 0) }
+        let through = LogPosition(transactionId: tx, globalPosition: global)
+        let query: PostgresQuery = """
+            SELECT \(unescaped: RecordedEventRow.columns) FROM events
+             WHERE (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
+               AND (transaction_id, global_position) <= (\(String(through.transactionId))::xid8, \(through.globalPosition))
+               AND event_type = ANY(\(eventTypes))
+             ORDER BY transaction_id, global_position
+            """
+        return (
+            try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger)), through, Int(scanned)
+        )
+    }
+
     /// Whether any event lies after `position`, barrier or not: an empty `readAll` with events
     /// waiting means a transaction (in any database of the cluster) still holds the barrier back.
     public func hasEvents(after position: LogPosition) async throws -> Bool {

@@ -1,5 +1,3 @@
-import AtriumDomain
-
 /// A JSON document that keeps object keys in the order they were written.
 ///
 /// Order matters on this wire: the participants of one request join the roster in the order sent.
@@ -30,7 +28,7 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     /// The name ACS error messages use for the value's type.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"

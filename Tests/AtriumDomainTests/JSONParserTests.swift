@@ -1,4 +1,4 @@
-import AtriumAPI
+import AtriumDomain
 import Testing
 
 /// The strict, order-keeping JSON reader behind every request body.
