@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: identifiers, roles, deciders, events, errors. Imports Foundation only.
@@ -43,6 +45,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // Publishing: subscriptions' fan-out into the outbox, webhook delivery, the validation handshake.
+        .target(
+            name: "AtriumDelivery",
+            dependencies: [
+                "AtriumDomain", "AtriumStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // HTTP: ACS-compatible routes, HMAC authentication, error mapping.
         .target(
             name: "AtriumAPI",
@@ -61,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "atrium",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI",
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI", "AtriumDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,6 +101,17 @@ let package = Package(
             name: "AtriumStoreTests",
             dependencies: [
                 "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AtriumDeliveryTests",
+            dependencies: [
+                "AtriumDelivery", "AtriumDomain", "AtriumStore", "AtriumTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

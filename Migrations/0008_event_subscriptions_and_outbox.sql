@@ -31,6 +31,7 @@ CREATE TABLE outbox (
     last_outcome     text,
     dead_reason      text,
     dead_at          timestamptz,
+    redriven_at      timestamptz,           -- a redriven dead letter's time to live counts from here
     UNIQUE (subscription, event_id)  -- fan-out and backfill can never enqueue an event twice
 );
 

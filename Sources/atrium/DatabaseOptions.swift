@@ -21,6 +21,16 @@ struct DatabaseOptions: ParsableArguments {
         let configuration = try await embedded.start()
         return (configuration, embedded)
     }
+
+    /// For commands run beside a server (`atrium outbox`): a cluster already running under the
+    /// data folder is used and left running; one started here is returned, to be stopped after.
+    func openBesideServer(logger: Logger) async throws -> (PostgresClient.Configuration, EmbeddedPostgres?) {
+        guard databaseURL == nil else { return try await open(logger: logger) }
+        let embedded = EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: dataDir), logger: logger)
+        let wasRunning = embedded.isRunning
+        let configuration = try await embedded.start()
+        return (configuration, wasRunning ? nil : embedded)
+    }
 }
 
 extension Logger {

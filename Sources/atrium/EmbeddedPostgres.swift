@@ -57,6 +57,9 @@ struct EmbeddedPostgres: Sendable {
             tls: .disable)
     }
 
+    /// Whether a cluster is running on this data folder now (a server's, or one left by a crash).
+    var isRunning: Bool { (try? runningPort()) != nil }
+
     func stop() {
         do {
             try run("pg_ctl", ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"])

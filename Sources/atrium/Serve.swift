@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import AtriumAPI
+import AtriumDelivery
 import AtriumStore
 import Foundation
 import Hummingbird
@@ -44,11 +46,17 @@ struct Serve: AsyncParsableCommand {
             LogConsumer(name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
             RoomExpiryPolicy(roomCalls: roomCalls, client: client, logger: logger),
         ]
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.webhookClientConfiguration)
+        let publishing = Publishing(
+            store: store, http: http, topic: Self.topic,
+            publicBaseURL: ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)",
+            validate: { _, _, _ in fatalError("TEMP: wired to SubscriptionCommands at merge") }
+        ).services
         var app = Application(
             router: router,
             server: .pinnedHTTP1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
-            services: [client] + policies,
+            services: [client] + policies + publishing,
             onServerRunning: { channel in
                 let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"
                 Self.announce(url: address, key: key, source: keySource)
@@ -62,7 +70,22 @@ struct Serve: AsyncParsableCommand {
                 logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
             }
         }
-        try await app.runService()
+        let outcome = await Result { try await app.runService() }
+        try? await http.shutdown()
+        try outcome.get()
+    }
+
+    /// The `topic` / `source` of published events: Atrium's stand-in for an ACS resource id.
+    static var topic: String {
+        ProcessInfo.processInfo.environment["ATRIUM_TOPIC"] ?? "/atrium/communicationServices/atrium"
+    }
+
+    /// Webhooks: many deliveries in flight to one receiver, connections kept alive.
+    static var webhookClientConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.redirectConfiguration = .disallow
+        return configuration
     }
 
     private static func announce(url: String, key: String, source: AccessKey.Source) {

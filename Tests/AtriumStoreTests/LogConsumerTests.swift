@@ -76,7 +76,7 @@ struct LogConsumerTests {
 
     /// Sees only the "Wanted" events; its recorder table is `consumed`.
     struct FilteringHandler: LogConsumerHandler {
-        var eventTypes: [String]? { ["Wanted"] }
+        var selection: EventSelection { .types(["Wanted"]) }
         func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
             for event in events {
                 #expect(event.eventType == "Wanted")

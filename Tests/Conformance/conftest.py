@@ -41,6 +41,12 @@ def atrium(request):
 
 
 @pytest.fixture(scope="session")
+def identities(atrium):
+    """The identity client of the shared server (a module may define its own)."""
+    return acs_values.identity_client
+
+
+@pytest.fixture(scope="session")
 def client(atrium):
     with RoomsClient(atrium.base_url, AzureKeyCredential(atrium.key)) as c:
         yield c

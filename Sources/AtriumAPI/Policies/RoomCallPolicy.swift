@@ -24,7 +24,7 @@ public struct RoomCallPolicy: LogConsumerHandler {
         self.clock = clock
     }
 
-    public var eventTypes: [String]? { Self.roomEventTypes }
+    public var selection: EventSelection { .types(Self.roomEventTypes) }
 
     /// The room events that reach a live call.
     static let roomEventTypes = ["RoomDeleted", "RoomParticipantRemoved", "RoomParticipantRoleChanged"]

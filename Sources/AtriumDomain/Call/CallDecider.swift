@@ -87,7 +87,10 @@ public enum CallDecider: Decider {
             return [.participantJoined(CallParticipantJoined(rawId: context.actor.rawId, role: role))]
         case .notStarted:
             return [
-                .started(CallStarted(callId: context.callId, roomId: roomId.value, startedBy: context.actor.rawId)),
+                .started(
+                    CallStarted(
+                        callId: context.callId, roomId: roomId.value, startedBy: context.actor.rawId,
+                        startedByRole: role)),
                 .participantJoined(CallParticipantJoined(rawId: context.actor.rawId, role: role)),
             ]
         }

@@ -21,6 +21,8 @@ public struct CallStarted: Codable, Equatable, Sendable {
     public var callId: String
     public var roomId: String
     public var startedBy: String
+    /// The starter's role in the room (nil for a server application; absent from the first events).
+    public var startedByRole: Role?
 }
 
 public struct CallParticipantJoined: Codable, Equatable, Sendable {

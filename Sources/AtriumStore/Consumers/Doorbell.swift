@@ -1,22 +1,26 @@
-/// Wakes a waiting consumer: rung on every NOTIFY, waited on with a timeout (the polling fallback).
+/// Wakes waiting tasks: rung on every NOTIFY, waited on with a timeout (the polling fallback).
 ///
-/// Rings coalesce: many notifications while the consumer is busy mean one more pass, not many.
-actor Doorbell {
+/// Rings coalesce: many notifications while nobody waits mean one more pass, not many. A ring wakes
+/// every waiter (the delivery lanes wait together).
+public actor Doorbell {
     private var rung = false
-    private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     private var nextId = 0
 
-    func ring() {
-        if let waiter {
-            self.waiter = nil
-            waiter.continuation.resume()
-        } else {
+    public init() {}
+
+    public func ring() {
+        guard !waiters.isEmpty else {
             rung = true
+            return
         }
+        let woken = waiters
+        waiters = [:]
+        for continuation in woken.values { continuation.resume() }
     }
 
     /// Returns when rung (or at once if rung meanwhile), or after `timeout`.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         if rung {
             rung = false
             return
@@ -24,7 +28,7 @@ actor Doorbell {
         nextId += 1
         let id = nextId
         await withCheckedContinuation { continuation in
-            waiter = (id, continuation)
+            waiters[id] = continuation
             Task {
                 try? await Task.sleep(for: timeout)
                 self.expire(id)
@@ -33,8 +37,6 @@ actor Doorbell {
     }
 
     private func expire(_ id: Int) {
-        guard let waiter, waiter.id == id else { return }
-        self.waiter = nil
-        waiter.continuation.resume()
+        waiters.removeValue(forKey: id)?.resume()
     }
 }

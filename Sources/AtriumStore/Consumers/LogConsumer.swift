@@ -5,15 +5,14 @@ import ServiceLifecycle
 /// What a consumer does with each batch of the log, inside the transaction that also advances its
 /// checkpoint: effects written to PostgreSQL on `transaction` happen exactly once.
 public protocol LogConsumerHandler: Sendable {
-    /// The event types it acts on, or nil for every event. The others are skipped inside
-    /// PostgreSQL: they are never read or decoded here, and the checkpoint still moves past them.
-    var eventTypes: [String]? { get }
+    /// The events it acts on (all, unless it says otherwise).
+    var selection: EventSelection { get }
 
     func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws
 }
 
 extension LogConsumerHandler {
-    public var eventTypes: [String]? { nil }
+    public var selection: EventSelection { .all }
 }
 
 /// A named, checkpointed subscription to the whole log, run by one node at a time.
@@ -152,14 +151,11 @@ public struct LogConsumer: Service {
     private func nextBatch(after cursor: LogPosition) async throws -> (
         events: [RecordedEvent], scannedThrough: LogPosition?, full: Bool
     ) {
-        guard let types = handler.eventTypes else {
-            let events = try await store.readAll(after: cursor, limit: batchSize)
-            return (events, events.last?.position, events.count == batchSize)
-        }
-        // The scan may go further than a batch: it reads positions only, not the skipped events.
-        let scanLimit = batchSize * 4
+        // A filtered scan may go further than a batch: it reads positions only, not the skipped events.
+        let scanLimit: Int
+        if case .all = handler.selection { scanLimit = batchSize } else { scanLimit = batchSize * 4 }
         let (events, through, scanned) = try await store.readAll(
-            after: cursor, scanLimit: scanLimit, eventTypes: types)
+            after: cursor, scanLimit: scanLimit, selection: handler.selection)
         return (events, through, scanned == scanLimit)
     }
 

@@ -110,7 +110,7 @@ public struct EventStore: Sendable {
         return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
     }
 
-    /// The events of the given types among the next `scanLimit` events of the whole log after
+    /// The selected events among the next `scanLimit` events of the whole log after
     /// `position`, the position of the last event scanned (nil when none lay under the barrier),
     /// and how many were scanned.
     ///
@@ -119,8 +119,12 @@ public struct EventStore: Sendable {
     /// because everything up to `scannedThrough` was below the first statement's barrier and so
     /// had finished committing or aborting.
     public func readAll(
-        after position: LogPosition, scanLimit: Int, eventTypes: [String]
+        after position: LogPosition, scanLimit: Int, selection: EventSelection
     ) async throws -> (events: [RecordedEvent], scannedThrough: LogPosition?, scanned: Int) {
+        if case .all = selection {
+            let events = try await readAll(after: position, limit: scanLimit)
+            return (events, events.last?.position, events.count)
+        }
         let scan: PostgresQuery = """
             SELECT transaction_id::text::bigint, global_position, count(*) OVER () FROM (
                 SELECT transaction_id, global_position FROM events
@@ -134,11 +138,18 @@ public struct EventStore: Sendable {
         let last = try await client.query(scan, logger: logger).decode((Int64, Int64, Int64).self).first { _ in true }
         guard let (tx, global, scanned) = last else { return ([], nil, 0) }
         let through = LogPosition(transactionId: tx, globalPosition: global)
+        // Either the names, bound, or the chooser's query: whichever is not NULL.
+        let (names, chooser): ([String]?, String) =
+            switch selection {
+            case .all: (nil, "NULL::text[]")  // handled above
+            case .types(let names): (names, "NULL::text[]")
+            case .typesChosenBy(let sql): (nil, sql)
+            }
         let query: PostgresQuery = """
             SELECT \(unescaped: RecordedEventRow.columns) FROM events
              WHERE (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
                AND (transaction_id, global_position) <= (\(String(through.transactionId))::xid8, \(through.globalPosition))
-               AND event_type = ANY(\(eventTypes))
+               AND event_type = ANY(COALESCE(\(names)::text[], (\(unescaped: chooser))))
              ORDER BY transaction_id, global_position
             """
         return (

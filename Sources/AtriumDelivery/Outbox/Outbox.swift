@@ -1,0 +1,171 @@
+import AtriumStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The outbox table: rows waiting for delivery, and dead letters.
+///
+/// A worker claims due rows with `FOR UPDATE SKIP LOCKED` and leases them (moves `due_at` past the
+/// delivery timeout), so nodes share the work without holding a transaction over HTTP; a node that
+/// dies mid-delivery leaves its rows to come due again when the lease ends (at-least-once).
+public struct Outbox: Sendable {
+    public static let channel = "atrium_outbox"
+    /// Longer than the 30 s delivery timeout: a leased row is never delivered twice at once.
+    static let lease = Duration.seconds(60)
+
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// A row claimed for one delivery attempt.
+    public struct Claimed: Sendable {
+        public var id: Int64
+        public var subscription: String
+        public var eventId: UUID
+        public var payload: String
+        /// Including this attempt.
+        public var attempts: Int
+        public var committedAt: Date
+        /// Where its time to live counts from: the commit, or the last redrive.
+        public var liveSince: Date
+    }
+
+    /// Due rows of validated subscriptions, oldest first, leased to this worker.
+    func claim(limit: Int) async throws -> [Claimed] {
+        let leaseSeconds = Int(Self.lease.components.seconds)
+        let query: PostgresQuery = """
+            UPDATE outbox o
+               SET due_at = now() + make_interval(secs => \(leaseSeconds)), attempts = o.attempts + 1,
+                   last_attempt_at = now()
+              FROM (SELECT c.id FROM outbox c
+                      JOIN event_subscriptions s ON s.name = c.subscription AND s.validation_code IS NULL
+                     WHERE c.state = 'pending' AND c.due_at <= now()
+                     ORDER BY c.due_at
+                     LIMIT \(limit)
+                     FOR UPDATE OF c SKIP LOCKED) AS due
+             WHERE o.id = due.id
+            RETURNING o.id, o.subscription, o.event_id, o.payload, o.attempts, o.committed_at,
+                      COALESCE(o.redriven_at, o.committed_at)
+            """
+        var claimed: [Claimed] = []
+        for try await (id, subscription, eventId, payload, attempts, committedAt, liveSince) in try await client.query(
+            query, logger: logger
+        ).decode((Int64, String, UUID, String, Int32, Date, Date).self) {
+            claimed.append(
+                Claimed(
+                    id: id, subscription: subscription, eventId: eventId, payload: payload, attempts: Int(attempts),
+                    committedAt: committedAt, liveSince: liveSince))
+        }
+        return claimed.sorted { $0.id < $1.id }
+    }
+
+    /// What became of attempted rows, written in one statement per kind.
+    struct Outcomes {
+        var delivered: [Int64] = []
+        var retried: [(id: Int64, dueAt: Date, outcome: String)] = []
+        var dead: [(id: Int64, outcome: String, reason: String)] = []
+        var dropped: [Int64] = []
+    }
+
+    func record(_ outcomes: Outcomes) async throws {
+        let removed = outcomes.delivered + outcomes.dropped
+        if !removed.isEmpty {
+            try await client.query("DELETE FROM outbox WHERE id = ANY(\(removed)::int8[])", logger: logger)
+        }
+        if !outcomes.retried.isEmpty {
+            let query: PostgresQuery = """
+                UPDATE outbox o SET due_at = r.due_at, last_outcome = r.outcome
+                  FROM unnest(\(outcomes.retried.map(\.id))::int8[], \(outcomes.retried.map(\.dueAt))::timestamptz[],
+                              \(outcomes.retried.map(\.outcome))::text[]) AS r(id, due_at, outcome)
+                 WHERE o.id = r.id
+                """
+            try await client.query(query, logger: logger)
+        }
+        if !outcomes.dead.isEmpty {
+            let query: PostgresQuery = """
+                UPDATE outbox o SET state = 'dead', dead_at = now(), last_outcome = d.outcome, dead_reason = d.reason
+                  FROM unnest(\(outcomes.dead.map(\.id))::int8[], \(outcomes.dead.map(\.outcome))::text[],
+                              \(outcomes.dead.map(\.reason))::text[]) AS d(id, outcome, reason)
+                 WHERE o.id = d.id
+                """
+            try await client.query(query, logger: logger)
+        }
+    }
+
+    // MARK: Operators
+
+    /// A row as `atrium outbox list` shows it.
+    public struct Entry: Sendable, Codable {
+        public var id: Int64
+        public var subscription: String
+        public var eventId: UUID
+        public var eventType: String
+        public var subject: String
+        public var state: String
+        public var attempts: Int
+        public var dueAt: Date
+        public var committedAt: Date
+        public var lastAttemptAt: Date?
+        public var lastOutcome: String?
+        public var deadReason: String?
+        public var deadAt: Date?
+    }
+
+    public func list(dead: Bool, subscription: String?, limit: Int) async throws -> [Entry] {
+        let query: PostgresQuery = """
+            SELECT id, subscription, event_id, event_type, subject, state, attempts, due_at, committed_at,
+                   last_attempt_at, last_outcome, dead_reason, dead_at
+              FROM outbox
+             WHERE state = \(dead ? "dead" : "pending") AND (\(subscription)::text IS NULL OR subscription = \(subscription))
+             ORDER BY id LIMIT \(limit)
+            """
+        var entries: [Entry] = []
+        for try await row in try await client.query(query, logger: logger).decode(
+            (
+                Int64, String, UUID, String, String, String, Int32, Date, Date, Date?, String?, String?, Date?
+            ).self)
+        {
+            entries.append(
+                Entry(
+                    id: row.0, subscription: row.1, eventId: row.2, eventType: row.3, subject: row.4, state: row.5,
+                    attempts: Int(row.6), dueAt: row.7, committedAt: row.8, lastAttemptAt: row.9, lastOutcome: row.10,
+                    deadReason: row.11, deadAt: row.12))
+        }
+        return entries
+    }
+
+    /// Which dead letters to deliver again.
+    public enum RedriveScope: Sendable {
+        case one(id: Int64)
+        case subscription(String)
+        case all
+    }
+
+    /// Dead letters back to pending, due now, with a fresh attempt count and time to live (counted
+    /// from the redrive; `committed_at` stays, so latency figures stay true); returns how many.
+    public func redrive(_ scope: RedriveScope, deadSince: Date?) async throws -> Int {
+        let (id, subscription): (Int64?, String?) =
+            switch scope {
+            case .one(let id): (id, nil)
+            case .subscription(let name): (nil, name)
+            case .all: (nil, nil)
+            }
+        let query: PostgresQuery = """
+            UPDATE outbox SET state = 'pending', due_at = now(), attempts = 0, redriven_at = now(),
+                              dead_at = NULL, dead_reason = NULL
+             WHERE state = 'dead'
+               AND (\(id)::int8 IS NULL OR id = \(id))
+               AND (\(subscription)::text IS NULL OR subscription = \(subscription))
+               AND (\(deadSince)::timestamptz IS NULL OR dead_at >= \(deadSince))
+            RETURNING 1
+            """
+        var count = 0
+        for try await _ in try await client.query(query, logger: logger) { count += 1 }
+        if count > 0 { try await client.query("SELECT pg_notify(\(Self.channel), '')", logger: logger) }
+        return count
+    }
+}
