@@ -7,7 +7,8 @@ enum AdvancedFilterRules {
     static func filters(_ drafts: [AdvancedFilterDraft]) throws(DomainError) -> [AdvancedFilter] {
         guard drafts.count <= SubscriptionLimits.maxAdvancedFilters else {
             throw DomainError.badArgument(
-                "A subscription has at most \(SubscriptionLimits.maxAdvancedFilters) advanced filters, got \(drafts.count).",
+                "A subscription has at most \(SubscriptionLimits.maxAdvancedFilters) advanced filters, "
+                    + "got \(drafts.count).",
                 target: "filter.advancedFilters")
         }
         var filters: [AdvancedFilter] = []

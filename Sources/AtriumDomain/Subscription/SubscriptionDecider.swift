@@ -102,7 +102,8 @@ public enum SubscriptionDecider: Decider {
         }
     }
 
-    static let noHandshake = DomainError(
+    /// The one answer to a validation that finds no handshake to complete.
+    public static let noHandshake = DomainError(
         .notFound, "No event subscription awaits validation with this code.", target: "code")
 
     /// The update that takes `existing` to `subscription`: none when nothing changed; a new
