@@ -46,6 +46,10 @@ public enum AtriumRouter {
             commands: CommandHandler(store: dependencies.store), tokens: dependencies.userTokens,
             clock: dependencies.clock
         ).register(on: router)
+        SubscriptionsRoutes(
+            commands: SubscriptionCommands(store: dependencies.store, clock: dependencies.clock),
+            readModel: SubscriptionReadModel(client: client, logger: logger)
+        ).register(on: router)
         CallRoutes(
             roomCalls: RoomCalls(store: dependencies.store), readModel: CallReadModel(client: client, logger: logger),
             users: UserTokenAuthenticator(dependencies), store: dependencies.store, clock: dependencies.clock

@@ -3,18 +3,29 @@ import HTTPTypes
 import Hummingbird
 
 /// Reads the body (bounded: larger is 413) and checks the HMAC signature before any route runs.
-/// Health probes and the API description are public.
+/// Health probes, the API description and event subscriptions' validation URLs are public.
 struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: HMACAuthenticator
     let clock: @Sendable () -> Date
 
     static var publicPaths: Set<String> { ["/healthz", "/readyz", "/openapi.json"] }
 
+    /// `GET /eventSubscriptions/{name}/validate`: the subscriber's endpoint (or its owner) follows
+    /// the link a handshake sent it, holding the code but not the access key.
+    static func isSubscriptionValidation(_ request: Request) -> Bool {
+        guard request.method == .get else { return false }
+        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count == 4 && segments[0].isEmpty && segments[1] == "eventSubscriptions"
+            && !segments[2].isEmpty && segments[3] == "validate"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         // The client calling API authenticates users by their bearer tokens, not the access key.
-        guard !Self.publicPaths.contains(request.uri.path), !request.uri.path.hasPrefix("/client/") else {
+        guard !Self.publicPaths.contains(request.uri.path), !request.uri.path.hasPrefix("/client/"),
+            !Self.isSubscriptionValidation(request)
+        else {
             return try await next(request, context)
         }
         var request = request

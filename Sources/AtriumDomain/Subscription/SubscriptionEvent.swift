@@ -26,10 +26,14 @@ public struct SubscriptionCreated: Codable, Equatable, Sendable {
 public struct SubscriptionUpdated: Codable, Equatable, Sendable {
     public var subscription: EventSubscription
     public var validationCode: String?
+    /// When the change was decided (the event's recorded time): responses built from the
+    /// aggregate's state show it as `updatedAt`. Absent from events written without it.
+    public var updatedAt: Date?
 
-    public init(subscription: EventSubscription, validationCode: String?) {
+    public init(subscription: EventSubscription, validationCode: String?, updatedAt: Date? = nil) {
         self.subscription = subscription
         self.validationCode = validationCode
+        self.updatedAt = updatedAt
     }
 }
 
@@ -39,10 +43,14 @@ public struct SubscriptionValidated: Codable, Equatable, Sendable {
     public var validationCode: String
     /// `validationResponse`, `validationUrl` or `webhookOptions`.
     public var method: String
+    /// When the handshake was answered (the event's recorded time), for responses built from the
+    /// aggregate's state. Absent from events written without it.
+    public var validatedAt: Date?
 
-    public init(validationCode: String, method: String) {
+    public init(validationCode: String, method: String, validatedAt: Date? = nil) {
         self.validationCode = validationCode
         self.method = method
+        self.validatedAt = validatedAt
     }
 }
 
