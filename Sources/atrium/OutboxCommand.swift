@@ -15,7 +15,8 @@ struct OutboxCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List pending deliveries (or dead letters with --dead).")
+        static let configuration = CommandConfiguration(
+            abstract: "List pending deliveries (or dead letters with --dead).")
 
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Dead letters instead of pending deliveries.") var dead = false
@@ -48,7 +49,8 @@ struct OutboxCommand: AsyncParsableCommand {
 
     struct Redrive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deliver dead letters again: one, a subscription's, or all; optionally only those dead since a time.")
+            abstract:
+                "Deliver dead letters again: one, a subscription's, or all; optionally only those dead since a time.")
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: "One dead letter, by the id `outbox list --dead` shows.") var id: Int64?

@@ -50,7 +50,9 @@ struct Serve: AsyncParsableCommand {
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic,
             publicBaseURL: ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)",
-            validate: { _, _, _ in fatalError("TEMP: wired to SubscriptionCommands at merge") }
+            validate: { [subscriptions = SubscriptionCommands(store: store)] name, code, method in
+                try await subscriptions.validate(name: name, code: code, method: method)
+            }
         ).services
         var app = Application(
             router: router,

@@ -124,7 +124,10 @@ struct PublishingTests {
             try await waitUntil { receiver.deliveries.count >= 2 }
             try await Task.sleep(for: .milliseconds(300))
             let events = try receiver.deliveries.flatMap { try elements(of: $0.body) }
-            #expect(events.compactMap { $0["eventType"] } == [.string(PublishedEventTypes.roomDeleted), .string(PublishedEventTypes.roomDeleted)])
+            #expect(
+                events.compactMap { $0["eventType"] } == [
+                    .string(PublishedEventTypes.roomDeleted), .string(PublishedEventTypes.roomDeleted),
+                ])
         }
     }
 

@@ -50,7 +50,8 @@ struct CallJoinSpecs {
         #expect(
             decide(.join(client(carol, in: room())), Call())
                 == .success([
-                    .started(CallStarted(callId: callId, roomId: roomId.value, startedBy: carol, startedByRole: .attendee)),
+                    .started(
+                        CallStarted(callId: callId, roomId: roomId.value, startedBy: carol, startedByRole: .attendee)),
                     joined(carol, .attendee),
                 ]))
     }

@@ -236,32 +236,22 @@ def outbox_cli(atrium, *args, timeout=60):
     return done
 
 
-def parse_json_output(text):
-    """The CLI's --json output: the whole stdout, else the first line that parses."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    for start in range(len(text)):
-        if text[start] in "[{":
-            try:
-                return json.loads(text[start:])
-            except ValueError:
-                continue
-    raise AssertionError(f"`outbox list --json` printed no JSON: {text[:1000]!r}")
-
-
 def outbox_entries(atrium, *args):
-    """`atrium outbox list --json ARGS` as a list of dicts (a bare array, or the array under the
-    object's only list-valued member)."""
+    """`atrium outbox list --json ARGS`: one JSON object per line (a line holding an array is
+    taken as a list of entries); other lines (logs) are skipped."""
     done = outbox_cli(atrium, "list", "--json", *args)
-    parsed = parse_json_output(done.stdout)
-    if isinstance(parsed, dict):
-        lists = [v for v in parsed.values() if isinstance(v, list)]
-        assert len(lists) == 1, f"cannot find the entries in {str(parsed)[:500]}"
-        parsed = lists[0]
-    assert isinstance(parsed, list), f"unexpected `outbox list --json` output: {str(parsed)[:500]}"
-    return parsed
+    entries = []
+    for line in done.stdout.splitlines():
+        line = line.strip()
+        if not line or line[0] not in "[{":
+            continue
+        try:
+            parsed = json.loads(line)
+        except ValueError:
+            raise AssertionError(f"`outbox list --json` printed a line that is not JSON: {line[:500]!r}")
+        entries.extend(parsed if isinstance(parsed, list) else [parsed])
+    assert all(isinstance(e, dict) for e in entries), f"unexpected `outbox list --json` output: {done.stdout[:500]}"
+    return entries
 
 
 def entry_event_id(entry):

@@ -19,7 +19,8 @@ public struct DeliveryMetrics: Sendable {
         case .rejected, .retry:
             let reason = result.status.map { "http_\($0)" } ?? (result.outcome == "timeout" ? "timeout" : "no_answer")
             Counter(
-                label: "atrium_delivery_failed_attempts_total", dimensions: [("subscription", name), ("reason", reason)]
+                label: "atrium_delivery_failed_attempts_total",
+                dimensions: [("subscription", name), ("reason", reason)]
             ).increment(by: batch.rows.count)
         }
     }

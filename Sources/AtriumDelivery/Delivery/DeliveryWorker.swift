@@ -101,7 +101,8 @@ public struct DeliveryWorker: Service {
         }
     }
 
-    private func record(_ result: DeliveryAttempt.Result, of batch: DeliveryBatch, into outcomes: inout Outbox.Outcomes) {
+    private func record(_ result: DeliveryAttempt.Result, of batch: DeliveryBatch, into outcomes: inout Outbox.Outcomes)
+    {
         let subscription = batch.subscription
         let now = Date()
         let verdict = RetrySchedule.verdict(
@@ -134,7 +135,8 @@ public struct DeliveryWorker: Service {
             } else {
                 outcomes.dropped.append(row.id)
             }
-            metrics.deadLettered(subscription.name, reason: deadReason ?? "DeliveryFailed", kept: subscription.deadLetterEnabled)
+            metrics.deadLettered(
+                subscription.name, reason: deadReason ?? "DeliveryFailed", kept: subscription.deadLetterEnabled)
         }
     }
 }

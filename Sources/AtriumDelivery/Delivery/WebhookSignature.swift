@@ -4,7 +4,8 @@ import Foundation
 /// Standard Webhooks signatures (`webhook-id`, `webhook-timestamp`, `webhook-signature`): Event
 /// Grid signs nothing; Atrium signs when a subscription has a secret (`whsec_` + base64 key).
 public enum WebhookSignature {
-    public static func headers(secret: String, messageId: String, timestamp: Date, body: String) -> [(String, String)]? {
+    public static func headers(secret: String, messageId: String, timestamp: Date, body: String) -> [(String, String)]?
+    {
         let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst("whsec_".count)) : secret
         guard let key = Data(base64Encoded: encoded) else { return nil }
         let seconds = String(Int64(timestamp.timeIntervalSince1970))

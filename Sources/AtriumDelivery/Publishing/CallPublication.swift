@@ -44,7 +44,10 @@ enum CallPublication {
             (key: "serverCallId", value: .string(callId)),
             (key: "room", value: ["id": .string(roomId)]),
             (key: "isTwoParty", value: .bool(false)),
-            (key: "correlationId", value: .string((state.correlationId ?? source.metadata.correlationId).uuidString.lowercased())),
+            (
+                key: "correlationId",
+                value: .string((state.correlationId ?? source.metadata.correlationId).uuidString.lowercased())
+            ),
             (key: "isRoomsCall", value: .bool(true)),
         ]
         func published(_ type: String, _ subject: String, _ data: [(key: String, value: JSONValue)]) -> PublishedEvent {
@@ -76,7 +79,10 @@ enum CallPublication {
             let duration = state.startedAt.map { source.recordedAt.timeIntervalSince($0) } ?? 0
             common.insert(
                 contentsOf: [
-                    (key: "endedBy", value: CommunicationIdentifierJSON.participant(rawId: endedBy, role: state.roles[endedBy])),
+                    (
+                        key: "endedBy",
+                        value: CommunicationIdentifierJSON.participant(rawId: endedBy, role: state.roles[endedBy])
+                    ),
                     (key: "reason", value: reason(e.reason)),
                     (key: "callDurationInSeconds", value: .number((duration * 1000).rounded() / 1000)),
                 ], at: 0)

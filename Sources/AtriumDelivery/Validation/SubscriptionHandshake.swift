@@ -136,7 +136,9 @@ public struct SubscriptionHandshake: Service {
             else { return nil }  // it may still call the validation URL
             return "validationResponse"
         } catch {
-            logger.debug("validation event not answered", metadata: ["subscription": "\(subscription.name)", "error": "\(error)"])
+            logger.debug(
+                "validation event not answered",
+                metadata: ["subscription": "\(subscription.name)", "error": "\(error)"])
             return nil
         }
     }
@@ -157,7 +159,9 @@ public struct SubscriptionHandshake: Service {
             else { return nil }
             return "webhookOptions"
         } catch {
-            logger.debug("OPTIONS handshake not answered", metadata: ["subscription": "\(subscription.name)", "error": "\(error)"])
+            logger.debug(
+                "OPTIONS handshake not answered",
+                metadata: ["subscription": "\(subscription.name)", "error": "\(error)"])
             return nil
         }
     }
