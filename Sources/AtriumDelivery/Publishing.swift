@@ -2,22 +2,24 @@ import AsyncHTTPClient
 import AtriumStore
 import ServiceLifecycle
 
-/// Everything that publishes events, as the services a node runs: the fan-out (once across the
-/// cluster), the delivery workers (on every node) and the validation handshake (once at a time).
+/// Everything that publishes events, as the services a node runs: the fan-out and the backfills
+/// of history (once across the cluster), the delivery workers (on every node) and the validation
+/// handshake (one node at a time).
 public struct Publishing {
     public let services: [any Service]
 
     public init(
-        store: EventStore, http: HTTPClient, topic: String, publicBaseURL: String,
-        validate: @escaping SubscriptionHandshake.Validate
+        store: EventStore, http: HTTPClient, topic: String,
+        validationURL: @escaping SubscriptionHandshake.ValidationURL, validate: @escaping SubscriptionHandshake.Validate
     ) {
         let publisher = Publisher(store: store)
         services = [
             LogConsumer(name: FanOut.consumerName, store: store, handler: FanOut(publisher: publisher, topic: topic)),
+            SubscriptionBackfill(store: store, topic: topic),
             DeliveryWorker(outbox: Outbox(client: store.client, logger: store.logger), http: http),
             SubscriptionHandshake(
-                client: store.client, http: http, logger: store.logger, topic: topic, publicBaseURL: publicBaseURL,
-                validate: validate),
+                client: store.client, http: http, logger: store.logger, topic: topic,
+                validationURL: validationURL, validate: validate),
         ]
     }
 }

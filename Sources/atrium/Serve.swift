@@ -49,7 +49,10 @@ struct Serve: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.webhookClientConfiguration)
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic,
-            publicBaseURL: ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)",
+            validationURL: {
+                [base = ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)"] in
+                SubscriptionValidationURL.make(baseURL: base, name: $0, code: $1)
+            },
             validate: { [subscriptions = SubscriptionCommands(store: store)] name, code, method in
                 try await subscriptions.validate(name: name, code: code, method: method)
             }

@@ -131,6 +131,21 @@ struct PublishingTests {
         }
     }
 
+    @Test func aSubscriptionStartingAtTheBeginningReceivesTheHistoryThenWhatFollows() async throws {
+        try await withPublishing { store, receiver, url in
+            var rooms: [String] = []
+            for _ in 0..<3 { rooms.append(try await createRoom(store)) }
+            try await subscribe(store, "history", url, start: .beginning)
+            rooms.append(try await createRoom(store))
+            try await waitUntil { receiver.deliveries.count >= 4 }
+            try await Task.sleep(for: .milliseconds(300))
+            let subjects = try receiver.deliveries.flatMap { try elements(of: $0.body) }.compactMap {
+                $0["subject"]?.serialized
+            }
+            #expect(subjects.sorted() == rooms.map { "\"room/\($0)\"" }.sorted(), "each room once, history included")
+        }
+    }
+
     // MARK: Fixtures
 
     /// Runs the receiver and the publishing services on a fresh database while `body` runs.
@@ -144,7 +159,10 @@ struct PublishingTests {
             let result = await Result {
                 try await receiver.run { url in
                     let publishing = Publishing(
-                        store: store, http: http, topic: Self.topic, publicBaseURL: "http://127.0.0.1:1",
+                        store: store, http: http, topic: Self.topic,
+                        validationURL: { name, code in
+                            "http://127.0.0.1:1/eventSubscriptions/\(name)/validate?code=\(code)"
+                        },
                         validate: { name, code, method in
                             let validated = SubscriptionEvent.validated(
                                 SubscriptionValidated(validationCode: code, method: method))
@@ -168,10 +186,10 @@ struct PublishingTests {
 
     private func subscribe(
         _ store: EventStore, _ name: String, _ url: String, schema: DeliverySchema = .eventGrid,
-        filter: EventFilter = EventFilter(), secret: String? = nil
+        filter: EventFilter = EventFilter(), secret: String? = nil, start: StartPosition = .now
     ) async throws {
         let subscription = EventSubscription(
-            name: name, endpointUrl: url, schema: schema, filter: filter, signingSecret: secret)
+            name: name, endpointUrl: url, schema: schema, filter: filter, signingSecret: secret, startPosition: start)
         let created = SubscriptionEvent.created(
             SubscriptionCreated(subscription: subscription, validationCode: "code-\(name)", createdAt: Date()))
         try await store.append(

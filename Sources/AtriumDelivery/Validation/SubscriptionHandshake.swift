@@ -19,6 +19,8 @@ import ServiceLifecycle
 /// answer is asked again with growing pauses, up to every minute.
 public struct SubscriptionHandshake: Service {
     public typealias Validate = @Sendable (_ name: String, _ code: String, _ method: String) async throws -> Void
+    /// The URL an endpoint may GET instead of echoing the code (served by the subscriptions API).
+    public typealias ValidationURL = @Sendable (_ name: String, _ code: String) -> String
 
     /// The origin the OPTIONS handshake announces (Event Grid's, so existing receivers accept it).
     static let origin = "eventgrid.azure.net"
@@ -27,20 +29,19 @@ public struct SubscriptionHandshake: Service {
     let http: HTTPClient
     let logger: Logger
     let topic: String
-    /// Where validation URLs point: `http://host:port` of this server.
-    let publicBaseURL: String
+    let validationURL: ValidationURL
     let validate: Validate
     var interval: Duration
 
     public init(
-        client: PostgresClient, http: HTTPClient, logger: Logger, topic: String, publicBaseURL: String,
-        interval: Duration = .milliseconds(250), validate: @escaping Validate
+        client: PostgresClient, http: HTTPClient, logger: Logger, topic: String,
+        interval: Duration = .milliseconds(250), validationURL: @escaping ValidationURL, validate: @escaping Validate
     ) {
         self.client = client
         self.http = http
         self.logger = logger
         self.topic = topic
-        self.publicBaseURL = publicBaseURL
+        self.validationURL = validationURL
         self.interval = interval
         self.validate = validate
     }
@@ -110,11 +111,11 @@ public struct SubscriptionHandshake: Service {
     }
 
     private func askWithValidationEvent(_ subscription: EventSubscription, code: String) async -> String? {
-        let validationURL = SubscriptionHandshake.validationURL(
-            base: publicBaseURL, name: subscription.name, code: code)
         let event: JSONValue = [
             "id": .string(UUID().uuidString.lowercased()), "topic": .string(topic), "subject": "",
-            "data": ["validationCode": .string(code), "validationUrl": .string(validationURL)],
+            "data": [
+                "validationCode": .string(code), "validationUrl": .string(validationURL(subscription.name, code)),
+            ],
             "eventType": "Microsoft.EventGrid.SubscriptionValidationEvent",
             "eventTime": .string(Timestamp.format(Date())), "metadataVersion": "1", "dataVersion": "1",
         ]
@@ -164,11 +165,5 @@ public struct SubscriptionHandshake: Service {
                 metadata: ["subscription": "\(subscription.name)", "error": "\(error)"])
             return nil
         }
-    }
-
-    /// The URL an endpoint may GET instead of echoing the code (served by the subscriptions API).
-    public static func validationURL(base: String, name: String, code: String) -> String {
-        let encodedCode = code.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? code
-        return "\(base)/eventSubscriptions/\(name)/validate?code=\(encodedCode)"
     }
 }

@@ -188,5 +188,10 @@ public struct LogConsumer: Service {
 /// Another node moved this consumer's checkpoint: this node's batch is rolled back.
 public struct ConsumerFenced: Error, CustomStringConvertible {
     public var consumer: String
+
+    public init(consumer: String) {
+        self.consumer = consumer
+    }
+
     public var description: String { "consumer \(consumer) was advanced by another node" }
 }
