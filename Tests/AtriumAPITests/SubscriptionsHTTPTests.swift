@@ -422,6 +422,16 @@ struct SubscriptionsHTTPTests {
         }
     }
 
+    @Test func theAPIDescriptionHasTheOperations() async throws {
+        try await withServer { client, _, _ in
+            let document = try Self.json(try await client.execute(uri: "/openapi.json", method: .get))
+            for path in ["/eventSubscriptions", "/eventSubscriptions/{name}", "/eventSubscriptions/{name}/validate"] {
+                #expect(document["paths"]?[path] != nil, "\(path)")
+            }
+            #expect(document["paths"]?["/eventSubscriptions/{name}/validate"]?["get"]?["security"] == [])
+        }
+    }
+
     @Test func malformedRequestsGetACSErrorsAndWriteNothing() async throws {
         try await withServer { client, database, _ in
             _ = try await Self.put(client, "existing", Self.minimal())
