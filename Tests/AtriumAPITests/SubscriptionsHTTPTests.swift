@@ -228,6 +228,9 @@ struct SubscriptionsHTTPTests {
             #expect(row.subscription.schema == .cloudEvents && !row.subscription.deadLetterEnabled)
             #expect(row.subscription.batching == Batching(maxEventsPerBatch: 50, preferredBatchSizeInKilobytes: 128))
             #expect(row.subscription.filter.advancedFilters[1].values == [true])
+            // Numbers come back from jsonb as numbers (1 is not read as true).
+            #expect(row.subscription.filter.advancedFilters[2].values == [.number(1), .number(2.5)])
+            #expect(row.subscription.filter.advancedFilters[3].values.isEmpty)
             #expect(row.subscription.startPosition == .time(Timestamp.parse("2026-01-01T00:00:00Z")!))
             // Where it was created in the log: the position of its SubscriptionCreated event.
             let position = try await database.query(
@@ -419,6 +422,16 @@ struct SubscriptionsHTTPTests {
             #expect(all.map(\.name) == names)
             #expect(all.map(\.createdPosition) == all.map(\.createdPosition).sorted())
             #expect(all.allSatisfy { !$0.isValidated })
+        }
+    }
+
+    @Test func theAPIDescriptionHasTheOperations() async throws {
+        try await withServer { client, _, _ in
+            let document = try Self.json(try await client.execute(uri: "/openapi.json", method: .get))
+            for path in ["/eventSubscriptions", "/eventSubscriptions/{name}", "/eventSubscriptions/{name}/validate"] {
+                #expect(document["paths"]?[path] != nil, "\(path)")
+            }
+            #expect(document["paths"]?["/eventSubscriptions/{name}/validate"]?["get"]?["security"] == [])
         }
     }
 
