@@ -33,14 +33,11 @@ struct CreateRoomLoad {
     static let target = "/rooms?api-version=2025-03-13"
 
     func run(connections: Int, seconds: Int) async throws -> Result {
-        guard let url = URL(string: baseURL), let host = url.host else { throw URLError(.badURL) }
-        let authority = url.port.map { "\(host):\($0)" } ?? host
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let bodyHash = Data(SHA256.hash(data: Data(Self.body.utf8))).base64EncodedString()
         let start = ContinuousClock.now
         let deadline = start + .seconds(seconds)
 
@@ -49,23 +46,18 @@ struct CreateRoomLoad {
                 group.addTask {
                     var local = Result()
                     while ContinuousClock.now < deadline {
-                        let date = HTTPDateFormat.now()
-                        var request = HTTPClientRequest(url: baseURL + Self.target)
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "x-ms-date", value: date)
-                        request.headers.add(name: "x-ms-content-sha256", value: bodyHash)
-                        let signature = signer.signature(
-                            method: "POST", target: Self.target, date: date, host: authority, bodyHash: bodyHash)
-                        request.headers.add(
-                            name: "Authorization",
-                            value: "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=\(signature)"
-                        )
+                        guard
+                            var request = try? SignedRequest.make(
+                                .POST, baseURL: baseURL, target: Self.target, body: Self.body, signer: signer)
+                        else {
+                            local.failed += 1
+                            continue
+                        }
                         if repeatable {
+                            let date = request.headers.first(name: "x-ms-date") ?? HTTPDateFormat.now()
                             request.headers.add(name: "Repeatability-Request-ID", value: UUID().uuidString)
                             request.headers.add(name: "Repeatability-First-Sent", value: date)
                         }
-                        request.body = .bytes(ByteBuffer(string: Self.body))
                         let sent = ContinuousClock.now
                         do {
                             let response = try await client.execute(request, timeout: .seconds(30))

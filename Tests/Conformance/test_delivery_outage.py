@@ -2,6 +2,7 @@
 letters, and `atrium outbox list` / `redrive` beside the running server.
 """
 
+import json
 import re
 import time
 
@@ -104,9 +105,10 @@ def test_a_400_dead_letters_at_once_and_redrive_delivers(atrium, client, identit
                 "a 400 was retried: " + str({i: len(t) for i, t in attempts.items() if len(t) > 1}))
             assert len(attempts) == len(expected), f"{len(attempts)} events for {len(expected)}"
             for event_id in attempts:
-                reason = entry_reason(by_id[event_id])
-                assert reason and re.search(r"\b400\b", reason), (
-                    f"dead letter of {event_id} without a reason naming the 400: {by_id[event_id]}")
+                entry = by_id[event_id]
+                assert entry_reason(entry), f"dead letter of {event_id} without a reason: {entry}"
+                assert re.search(r"\b400\b", json.dumps(entry)), (
+                    f"dead letter of {event_id} does not say the endpoint answered 400: {entry}")
 
             # Fix the receiver, redrive the subscription: each event arrives (again).
             refusing.switch_to(200)

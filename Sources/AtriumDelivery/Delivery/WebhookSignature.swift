@@ -1,3 +1,4 @@
+import AtriumDomain
 import Crypto
 import Foundation
 
@@ -6,8 +7,7 @@ import Foundation
 public enum WebhookSignature {
     public static func headers(secret: String, messageId: String, timestamp: Date, body: String) -> [(String, String)]?
     {
-        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst("whsec_".count)) : secret
-        guard let key = Data(base64Encoded: encoded) else { return nil }
+        guard let key = SigningSecret(secret)?.key else { return nil }
         let seconds = String(Int64(timestamp.timeIntervalSince1970))
         let signed = Data("\(messageId).\(seconds).\(body)".utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))

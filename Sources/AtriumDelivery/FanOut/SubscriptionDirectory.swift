@@ -48,7 +48,7 @@ enum SubscriptionDirectory {
                  WHERE jsonb_typeof(s.definition->'filter'->'includedEventTypes') IS DISTINCT FROM 'array'
                     OR jsonb_array_length(s.definition->'filter'->'includedEventTypes') = 0
                     OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.definition->'filter'->'includedEventTypes') t
-                                WHERE lower(t) = lower(m.published)))
+                                WHERE lower(t) = lower(m.published) OR lower(t) = 'all'))
             """
     }()
 }
