@@ -13,6 +13,8 @@ public struct AtriumAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
     /// Signs and verifies user access tokens, keyed (like `authenticator`) by the access key.
     public var userTokens: UserTokens
+    /// The Prometheus text of the process's metrics, served at `/metrics` when set.
+    public var metricsExposition: (@Sendable () -> String)?
 
     public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
     {
@@ -37,6 +39,7 @@ public enum AtriumRouter {
             (try? await client.query("SELECT 1", logger: logger).decode(Int32.self).first { _ in true }) != nil
         }).register(on: router)
         OpenAPIRoute().register(on: router)
+        if let exposition = dependencies.metricsExposition { MetricsRoute(exposition: exposition).register(on: router) }
         RoomsRoutes(
             commands: CommandHandler(store: dependencies.store),
             readModel: RoomReadModel(client: client, logger: logger),

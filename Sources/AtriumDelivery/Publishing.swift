@@ -17,6 +17,7 @@ public struct Publishing {
             LogConsumer(name: FanOut.consumerName, store: store, handler: FanOut(publisher: publisher, topic: topic)),
             SubscriptionBackfill(store: store, topic: topic),
             DeliveryWorker(outbox: Outbox(client: store.client, logger: store.logger), http: http),
+            PublishingGauges(client: store.client, logger: store.logger),
             SubscriptionHandshake(
                 client: store.client, http: http, logger: store.logger, topic: topic,
                 validationURL: validationURL, validate: validate),

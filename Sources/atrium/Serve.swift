@@ -6,7 +6,9 @@ import AtriumStore
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
@@ -39,7 +41,11 @@ struct Serve: AsyncParsableCommand {
 
         let client = PostgresClient(configuration: DatabaseURL.tuned(configuration), backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
-        let router = AtriumRouter.build(AtriumAPIDependencies(store: store, authenticator: authenticator))
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var dependencies = AtriumAPIDependencies(store: store, authenticator: authenticator)
+        dependencies.metricsExposition = { registry.emitToString() }
+        let router = AtriumRouter.build(dependencies)
         // Policies: the room's changes reaching its live call.
         let roomCalls = RoomCalls(store: store)
         let policies: [any Service] = [

@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 
 /// Reads the body (bounded: larger is 413) and checks the HMAC signature before any route runs.
-/// Health probes, the API description and event subscriptions' validation URLs are public.
+/// Health probes, metrics, the API description and event subscriptions' validation URLs are public.
 struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: HMACAuthenticator
     let clock: @Sendable () -> Date
 
-    static var publicPaths: Set<String> { ["/healthz", "/readyz", "/openapi.json"] }
+    static var publicPaths: Set<String> { ["/healthz", "/readyz", "/openapi.json", "/metrics"] }
 
     /// `GET /eventSubscriptions/{name}/validate`: the subscriber's endpoint (or its owner) follows
     /// the link a handshake sent it, holding the code but not the access key.

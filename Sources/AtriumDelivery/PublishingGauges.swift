@@ -1,0 +1,48 @@
+import AtriumStore
+import CoreMetrics
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Samples what only the database knows: each subscription's queue depth and dead letters, and
+/// how far each consumer of the log (the fan-out among them) is behind its end.
+public struct PublishingGauges: Service {
+    let client: PostgresClient
+    let logger: Logger
+    let interval: Duration
+
+    public init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(5)) {
+        self.client = client
+        self.logger = logger
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do { try await sample() } catch { logger.debug("metrics sample failed", metadata: ["error": "\(error)"]) }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func sample() async throws {
+        let queues: PostgresQuery = """
+            SELECT s.name, count(o.id) FILTER (WHERE o.state = 'pending'), count(o.id) FILTER (WHERE o.state = 'dead')
+              FROM event_subscriptions s LEFT JOIN outbox o ON o.subscription = s.name
+             GROUP BY s.name
+            """
+        for try await (name, pending, dead) in try await client.query(queues, logger: logger).decode(
+            (String, Int64, Int64).self)
+        {
+            Gauge(label: "atrium_outbox_queued_events", dimensions: [("subscription", name)]).record(pending)
+            Gauge(label: "atrium_outbox_dead_letters", dimensions: [("subscription", name)]).record(dead)
+        }
+        // Positions are handed out in order, so the distance approximates the events not yet read.
+        let lag: PostgresQuery = """
+            SELECT c.consumer, GREATEST(COALESCE((SELECT max(global_position) FROM events), 0) - c.global_position, 0)
+              FROM consumer_checkpoints c WHERE c.consumer NOT LIKE 'backfill.%'
+            """
+        for try await (consumer, behind) in try await client.query(lag, logger: logger).decode((String, Int64).self) {
+            Gauge(label: "atrium_consumer_lag_events", dimensions: [("consumer", consumer)]).record(behind)
+        }
+    }
+}
