@@ -19,10 +19,19 @@ struct Migrate: AsyncParsableCommand {
         let logger = Logger.atrium()
         let (configuration, embedded) = try await database.open(logger: logger)
         defer { embedded?.stop() }
+        let folder = try migrations.map { URL(fileURLWithPath: $0) } ?? Migration.locate()
+        let applied = try await Self.apply(from: folder, configuration: configuration, logger: logger)
+        print(applied.isEmpty ? "The database is up to date." : "Applied: \(applied.joined(separator: ", "))")
+    }
+
+    /// Applies the migrations in `folder` with a short-lived client of its own (the server does
+    /// this before any of its services touches the database).
+    static func apply(
+        from folder: URL, configuration: PostgresClient.Configuration, logger: Logger
+    ) async throws -> [String] {
         let client = PostgresClient(
             configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
-        let folder = try migrations.map { URL(fileURLWithPath: $0) } ?? Migration.locate()
-        let applied = try await withThrowingTaskGroup(of: [String]?.self) { group in
+        return try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {
                 await client.run()
                 return nil
@@ -30,6 +39,5 @@ struct Migrate: AsyncParsableCommand {
             defer { group.cancelAll() }
             return try await Migrator(client: client, logger: logger).migrate(Migration.load(from: folder))
         }
-        print(applied.isEmpty ? "The database is up to date." : "Applied: \(applied.joined(separator: ", "))")
     }
 }

@@ -39,6 +39,11 @@ struct Serve: AsyncParsableCommand {
         let (configuration, embedded) = try await database.open(logger: logger)
         defer { embedded?.stop() }
 
+        // Migrated before any service starts: the consumers and sweeps query the tables at once.
+        let applied = try await Migrate.apply(from: Migration.locate(), configuration: configuration, logger: logger)
+        if !applied.isEmpty {
+            logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
+        }
         let client = PostgresClient(configuration: DatabaseURL.tuned(configuration), backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
         let registry = PrometheusCollectorRegistry()
@@ -63,7 +68,7 @@ struct Serve: AsyncParsableCommand {
                 try await subscriptions.validate(name: name, code: code, method: method)
             }
         ).services
-        var app = Application(
+        let app = Application(
             router: router,
             server: .pinnedHTTP1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
@@ -74,13 +79,6 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
-        app.beforeServerStarts {
-            let applied = try await Migrator(client: client, logger: logger).migrate(
-                Migration.load(from: Migration.locate()))
-            if !applied.isEmpty {
-                logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
-            }
-        }
         let outcome = await Result { try await app.runService() }
         try? await http.shutdown()
         try outcome.get()

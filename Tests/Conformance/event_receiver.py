@@ -40,6 +40,7 @@ class Received:
     at: float  # time.monotonic() at arrival
     wall: float  # time.time() at arrival
     status: int = 0  # what the receiver answered (0 until answered)
+    answered_at: float = 0.0  # time.monotonic() once the answer was written
     kind: str = field(default="other")  # "validation", "notification", "options" or "other"
 
     def header(self, name, default=None):
@@ -237,6 +238,7 @@ class EventReceiver:
         handler.wfile.flush()
         with self._cond:
             received.status = status
+            received.answered_at = time.monotonic()
             self._cond.notify_all()
 
     def _consent(self, headers):

@@ -52,40 +52,59 @@ def parse_with_sdk(schema, event):
     return parsed.type, parsed.subject, parsed.id, parsed.data, parsed.time
 
 
-def check_identifier(participant, raw_id, role, what):
-    assert isinstance(participant, dict), f"{what}: {participant!r}"
+class Problems(list):
+    """Collects every disagreement with the contract, so one run reports them all."""
+
+    def check(self, ok, message):
+        if not ok:
+            self.append(message)
+        return ok
+
+    def assert_none(self, what):
+        assert not self, f"{what}: {len(self)} problem(s):\n- " + "\n- ".join(self)
+
+
+def check_identifier(problems, participant, raw_id, role, what):
+    if not problems.check(isinstance(participant, dict), f"{what}: {participant!r}"):
+        return
     ident = participant.get("communicationIdentifier") or {}
-    assert ident.get("rawId") == raw_id, f"{what}.communicationIdentifier.rawId: {participant}"
-    assert (ident.get("communicationUser") or {}).get("id") == raw_id, (
-        f"{what}.communicationIdentifier.communicationUser.id: {participant}")
-    assert participant.get("role") == role, f"{what}.role: expected {role!r}, got {participant}"
+    problems.check(ident.get("rawId") == raw_id, f"{what}.communicationIdentifier.rawId: {participant}")
+    problems.check((ident.get("communicationUser") or {}).get("id") == raw_id,
+                   f"{what}.communicationIdentifier.communicationUser.id: {participant}")
+    problems.check(participant.get("role") == role, f"{what}.role: expected {role!r}, got {participant}")
 
 
-def check_call_data(call, etype, raw_id, data):
+def check_call_data(problems, call, etype, raw_id, data):
     """The data of ACS-WIRE.md for one call event."""
-    where = f"{etype} data {data}"
-    assert data.get("serverCallId") == call.call_id, f"serverCallId != the call's id {call.call_id}: {where}"
-    assert (data.get("room") or {}).get("id") == call.room.id, f"room.id: {where}"
-    assert data.get("isRoomsCall") is True, f"isRoomsCall: {where}"
-    assert isinstance(data.get("isTwoParty"), bool), f"isTwoParty: {where}"
-    assert isinstance(data.get("correlationId"), str) and data["correlationId"], f"correlationId: {where}"
-    check_identifier(data.get("startedBy"), call.presenter.raw_id, "Presenter", "startedBy")
+    short = etype.rsplit(".", 1)[-1]
+    where = f"{short} data {data}"
+    problems.check(data.get("serverCallId") == call.call_id,
+                   f"{short}: serverCallId != the call's id {call.call_id}: {where}")
+    problems.check((data.get("room") or {}).get("id") == call.room.id, f"{short}: room.id: {where}")
+    problems.check(data.get("isRoomsCall") is True, f"{short}: isRoomsCall: {where}")
+    problems.check(isinstance(data.get("isTwoParty"), bool), f"{short}: isTwoParty: {where}")
+    problems.check(isinstance(data.get("correlationId"), str) and data["correlationId"],
+                   f"{short}: correlationId: {where}")
+    check_identifier(problems, data.get("startedBy"), call.presenter.raw_id, "Presenter", f"{short}: startedBy")
     if etype in (PARTICIPANT_ADDED, PARTICIPANT_REMOVED):
-        check_identifier(data.get("user"), raw_id, call.role_of(raw_id), "user")
+        check_identifier(problems, data.get("user"), raw_id, call.role_of(raw_id), f"{short}: user")
         for key in ("displayName", "participantId", "userAgent"):
-            assert key in data, f"{key} missing: {where}"
-        assert isinstance(data["participantId"], str) and data["participantId"], f"participantId: {where}"
+            problems.check(key in data, f"{short}: {key} missing: {where}")
+        problems.check(isinstance(data.get("participantId"), str) and data["participantId"],
+                       f"{short}: participantId: {where}")
     if etype == CALL_ENDED:
         # The Presenter left last: she ended the call.
-        check_identifier(data.get("endedBy"), call.presenter.raw_id, "Presenter", "endedBy")
+        check_identifier(problems, data.get("endedBy"), call.presenter.raw_id, "Presenter", f"{short}: endedBy")
         reason = data.get("reason")
-        assert isinstance(reason, dict) and {"code", "subCode", "phrase"} <= set(reason), f"reason: {where}"
+        problems.check(isinstance(reason, dict) and {"code", "subCode", "phrase"} <= set(reason),
+                       f"{short}: reason: {where}")
         duration = data.get("callDurationInSeconds")
-        assert isinstance(duration, (int, float)) and 0 <= duration < 600, f"callDurationInSeconds: {where}"
+        problems.check(isinstance(duration, (int, float)) and 0 <= duration < 600,
+                       f"{short}: callDurationInSeconds: {where}")
 
 
 def check_call_deliveries(schema, receiver, name, call, secret=None):
-    """Every delivery of one call: headers, envelope (parsed by the SDK), signature, order, data.
+    """Every delivery of one call: headers, envelope (parsed by the SDK), signature, data, order.
     Returns {(type, subject): id}."""
     notifications = receiver.notifications()
     content_type = CONTENT_TYPES[schema]
@@ -113,36 +132,49 @@ def check_call_deliveries(schema, receiver, name, call, secret=None):
     assert sorted(got) == sorted(want), (
         f"the call's events, as a set, are wrong:\n got      {got}\n expected {want}")
 
-    # Content first (in log order, whatever the arrival order), the order last.
+    # Taken in the call's order, whatever the arrival order.
     by_key = {(t, s): e for (t, s), e in zip(got, delivered)}
     parsed = [parse_with_sdk(schema, by_key[(etype, subject)]) for etype, subject, _ in expected]
-    times = []
+    problems, times = Problems(), []
     for (etype, subject, raw_id), (ptype, psubject, pid, data, ptime) in zip(expected, parsed):
         assert (ptype, psubject) == (etype, subject)
-        assert isinstance(pid, str) and pid, f"event id {pid!r}"
-        check_call_data(call, etype, raw_id, data)
-        assert ptime is not None, f"{etype} without a time"
+        problems.check(isinstance(pid, str) and pid, f"event id {pid!r}")
+        check_call_data(problems, call, etype, raw_id, data)
+        problems.check(ptime is not None, f"{etype} without a time")
         times.append(ptime)
     now = datetime.now(timezone.utc)
-    assert all(abs((t - now).total_seconds()) < 600 for t in times), f"event times far from now: {times}"
-    assert times == sorted(times), f"event times go backwards along the call: {times}"
-    correlation = {p[3]["correlationId"] for p in parsed}
-    assert len(correlation) == 1, f"one call, one correlationId: {correlation}"
+    problems.check(all(t and abs((t - now).total_seconds()) < 600 for t in times),
+                   f"event times far from now: {times}")
+    problems.check(times == sorted(times), f"event times go backwards along the call: {times}")
+    correlation = {p[3].get("correlationId") for p in parsed}
+    problems.check(len(correlation) == 1, f"one call, one correlationId: {correlation}")
     by_user = {}
     for (etype, _, raw_id), p in zip(expected, parsed):
         if etype in (PARTICIPANT_ADDED, PARTICIPANT_REMOVED):
-            by_user.setdefault(raw_id, set()).add(p[3]["participantId"])
-    assert all(len(v) == 1 for v in by_user.values()), f"participantId differs between Added and Removed: {by_user}"
-    assert len({next(iter(v)) for v in by_user.values()}) == len(by_user), f"participants share an id: {by_user}"
+            by_user.setdefault(raw_id, set()).add(p[3].get("participantId"))
+    problems.check(all(len(v) == 1 for v in by_user.values()),
+                   f"participantId differs between Added and Removed: {by_user}")
+    problems.check(len({next(iter(v)) for v in by_user.values()}) == len(by_user),
+                   f"participants share an id: {by_user}")
+    problems.assert_none(f"{schema} deliveries of call {call.call_id}")
     assert_in_call_order(got, want)
     return {(t, s): e.get("id") for (t, s), e in zip(got, delivered)}
 
 
+# The README says: "Like Event Grid, Atrium promises no order: deliveries run concurrently and
+# retries overtake." A call's order is then in its events' times (checked above), not in their
+# arrival. Set True to require arrival in the call's order as well.
+ARRIVAL_ORDER_PROMISED = False
+
+
 def assert_in_call_order(got, want):
     """The first deliveries of a call's events arrive in the order they happened."""
-    short = {s: f"#{i}" for i, (_, s) in enumerate(want)}
+    if not ARRIVAL_ORDER_PROMISED:
+        if got != want:
+            print(f"\narrival order by position in the sequence: {[want.index(g) for g in got]}")
+        return
     assert got == want, (
-        "deliveries out of the call's order (arrival order, by expected position: "
+        "deliveries out of order (arrival order, by expected position: "
         f"{[want.index(g) if g in want else g for g in got]}):\n"
         + "\n".join(f"  {t.rsplit('.', 1)[-1]:<24} {s}" for t, s in got))
 
@@ -220,7 +252,8 @@ def test_start_position_beginning_replays_the_rooms_history(atrium, client, iden
         with subscribed(atrium, live, schema=schema, room_id=call.room.id):
             call.run()
             wait_delivered(live, 6, "live call events")
-        live_ids = [e["id"] for _, e in live.delivered()]
+        live_events = {e["id"]: e for _, e in live.delivered()}
+        live_ids = {i: (event_type(e), e["subject"]) for i, e in live_events.items()}
 
     with EventReceiver() as history, EventReceiver() as from_now:
         with subscribed(atrium, history, schema=schema, room_id=call.room.id, start="Beginning"), \
@@ -233,8 +266,11 @@ def test_start_position_beginning_replays_the_rooms_history(atrium, client, iden
                 f"history replayed wrong: {summarize(replayed)}")
             assert {e["id"]: (event_type(e), e["subject"]) for e in replayed} == live_ids, (
                 "a replayed event has another id than its live delivery")
-            for e in replayed:
-                parse_with_sdk(schema, e)
+            changed = [(live_events[e["id"]], e) for e in replayed if e != live_events[e["id"]]]
+            assert not changed, f"a replayed event differs from its live delivery: {changed[:2]}"
+            by_key = {(event_type(e), e["subject"]): e for e in replayed}
+            times = [parse_with_sdk(schema, by_key[w])[4] for w in want]
+            assert times == sorted(times), f"replayed event times go backwards along the call: {times}"
             assert not from_now.notifications(), (
                 "startPosition Now delivered events older than the subscription:\n" + from_now.summary())
             assert_in_call_order(summarize(replayed), want)
@@ -333,21 +369,32 @@ def test_atrium_room_lifecycle_events(atrium, client, identities):
             def ours(r):
                 return [e for _, e in r.delivered() if (e.get("data") or {}).get("roomId") == room.id]
 
-            receiver.wait_until(lambda r: any(event_type(e) == ROOM_DELETED for e in ours(r)),
-                                DELIVERY_TIMEOUT, "RoomDeleted")
+            # Deliveries are unordered: wait for all seven (RoomDeleted may come before the rest).
+            receiver.wait_until(lambda r: len(ours(r)) >= 7, DELIVERY_TIMEOUT, "the room's seven events")
+            time.sleep(GRACE)
             events = ours(receiver)
             for e in events:
                 parse_with_sdk(EVENT_GRID, e)
                 assert isinstance(e["data"].get("actor"), str) and e["data"]["actor"], f"actor: {e}"
-            base = f"room/{room.id}"
-            want = [(ROOM_CREATED, base), (ROSTER_CHANGED, f"{base}/participant/{first.raw_id}"),
-                    (ROOM_UPDATED, base), (ROSTER_CHANGED, f"{base}/participant/{second.raw_id}"),
-                    (ROSTER_CHANGED, f"{base}/participant/{second.raw_id}"),
-                    (ROSTER_CHANGED, f"{base}/participant/{second.raw_id}"), (ROOM_DELETED, base)]
-            got = summarize(events)
-            missing = [w for w in want if got.count(w) < want.count(w)]
-            assert not missing, f"room events missing: {missing}\n got  {got}"
-            assert all(parse_ts(event_time(e)) for e in events)
-            it = iter(got)
-            assert all(w in it for w in want), (
-                f"room events delivered out of order:\n got  {got}\n want {want}")
+            base, p1, p2 = f"room/{room.id}", first.raw_id, second.raw_id
+            want = [(ROOM_CREATED, base, None), (ROSTER_CHANGED, f"{base}/participant/{p1}", "Added"),
+                    (ROOM_UPDATED, base, None), (ROSTER_CHANGED, f"{base}/participant/{p2}", "Added"),
+                    (ROSTER_CHANGED, f"{base}/participant/{p2}", "RoleChanged"),
+                    (ROSTER_CHANGED, f"{base}/participant/{p2}", "Removed"), (ROOM_DELETED, base, None)]
+
+            def key(e):
+                change = e["data"].get("change") if event_type(e) == ROSTER_CHANGED else None
+                return event_type(e), e.get("subject"), change
+
+            got = [key(e) for e in events]
+            assert sorted(got, key=str) == sorted(want, key=str), (
+                f"room events wrong:\n got  {got}\n want {want}")
+            by_key = {key(e): e for e in events}
+            times = [parse_ts(event_time(by_key[w])) for w in want]
+            assert times == sorted(times), f"room event times out of the log's order: {times}"
+            roster = [by_key[w]["data"] for w in want if w[0] == ROSTER_CHANGED]
+            roles = [(d.get("participant") or {}).get("role") for d in roster]
+            assert roles == ["Presenter", "Attendee", "Presenter", None], f"RosterChanged roles: {roster}"
+            assert [d.get("previousRole") for d in roster] == [None, None, "Attendee", "Presenter"], (
+                f"RosterChanged previousRole: {roster}")
+            assert_in_call_order([w[:2] for w in got], [w[:2] for w in want])

@@ -102,7 +102,8 @@ public struct Outbox: Sendable {
     public struct Entry: Sendable, Codable {
         public var id: Int64
         public var subscription: String
-        public var eventId: UUID
+        /// Lower case, as deliveries carry it.
+        public var eventId: String
         public var eventType: String
         public var subject: String
         public var state: String
@@ -131,7 +132,8 @@ public struct Outbox: Sendable {
         {
             entries.append(
                 Entry(
-                    id: row.0, subscription: row.1, eventId: row.2, eventType: row.3, subject: row.4, state: row.5,
+                    id: row.0, subscription: row.1, eventId: row.2.uuidString.lowercased(), eventType: row.3,
+                    subject: row.4, state: row.5,
                     attempts: Int(row.6), dueAt: row.7, committedAt: row.8, lastAttemptAt: row.9, lastOutcome: row.10,
                     deadReason: row.11, deadAt: row.12))
         }

@@ -15,9 +15,10 @@ struct CallPublicationState: Sendable {
 
     mutating func evolve(_ event: CallEvent, source: RecordedEvent) {
         switch event {
-        case .started:
+        case .started(let e):
             startedAt = source.recordedAt
             correlationId = source.metadata.correlationId
+            if let role = e.startedByRole { roles[e.startedBy] = role }
         case .participantJoined(let e): roles[e.rawId] = e.role
         case .participantRoleChanged(let e): roles[e.rawId] = e.role
         default: break
