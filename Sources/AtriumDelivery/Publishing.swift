@@ -14,7 +14,10 @@ public struct Publishing {
     ) {
         let publisher = Publisher(store: store)
         services = [
-            LogConsumer(name: FanOut.consumerName, store: store, handler: FanOut(publisher: publisher, topic: topic)),
+            // Paced tighter than the policies: subscribers wait on it (commit → receipt p99 < 100 ms).
+            LogConsumer(
+                name: FanOut.consumerName, store: store, handler: FanOut(publisher: publisher, topic: topic),
+                pace: .milliseconds(15)),
             SubscriptionBackfill(store: store, topic: topic),
             DeliveryWorker(outbox: Outbox(client: store.client, logger: store.logger), http: http),
             PublishingGauges(client: store.client, logger: store.logger),

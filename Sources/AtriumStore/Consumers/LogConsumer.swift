@@ -41,7 +41,7 @@ public struct LogConsumer: Service {
 
     public init(
         name: String, store: EventStore, handler: any LogConsumerHandler, batchSize: Int = 500,
-        pollInterval: Duration = .milliseconds(500), pace: Duration = .milliseconds(20),
+        pollInterval: Duration = .milliseconds(500), pace: Duration = .milliseconds(50),
         skippedCheckpointInterval: Duration = .seconds(1)
     ) {
         self.name = name

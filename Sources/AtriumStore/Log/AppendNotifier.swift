@@ -17,7 +17,7 @@ final class AppendNotifier: Sendable {
     static let channel = "atrium_events"
     /// Under load a notification is always due; spacing them bounds their cost (each is a statement
     /// and a commit) at the price of waking consumers up to this much later.
-    static let minimumInterval = Duration.milliseconds(5)
+    static let minimumInterval = Duration.milliseconds(15)
 
     private let client: PostgresClient
     private let logger: Logger
