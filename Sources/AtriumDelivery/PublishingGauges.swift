@@ -4,8 +4,9 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Samples what only the database knows: each subscription's queue depth and dead letters, and
-/// how far each consumer of the log (the fan-out among them) is behind its end.
+/// Samples what only the database knows: each subscription's queue depth and dead letters, how
+/// far each consumer of the log (the fan-out among them) is behind its end, and the age of the
+/// oldest open transaction.
 public struct PublishingGauges: Service {
     let client: PostgresClient
     let logger: Logger
@@ -43,6 +44,14 @@ public struct PublishingGauges: Service {
             """
         for try await (consumer, behind) in try await client.query(lag, logger: logger).decode((String, Int64).self) {
             Gauge(label: "atrium_consumer_lag_events", dimensions: [("consumer", consumer)]).record(behind)
+        }
+        // The log's readers wait behind the oldest open transaction (their barrier): watch its age.
+        let oldest: PostgresQuery = """
+            SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(xact_start)), 0)::float8
+              FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()
+            """
+        for try await age in try await client.query(oldest, logger: logger).decode(Double.self) {
+            Gauge(label: "atrium_oldest_transaction_age_seconds").record(age)
         }
     }
 }

@@ -32,6 +32,27 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
         context: CommandContext, repeatability: Repeatability? = nil,
         respond: (D.State) throws -> CommandResponse
     ) async throws -> Outcome {
+        do {
+            let outcome = try await decideAndAppend(
+                command, named: commandName, on: stream, isNewStream: isNewStream, context: context,
+                repeatability: repeatability, respond: respond)
+            let result = outcome.replayed ? "replayed" : outcome.events.isEmpty ? "unchanged" : "appended"
+            CommandMetrics.completed(commandName, outcome: result)
+            return outcome
+        } catch let error as DomainError {
+            CommandMetrics.completed(commandName, outcome: "refused")
+            throw error
+        } catch {
+            CommandMetrics.completed(commandName, outcome: "failed")
+            throw error
+        }
+    }
+
+    private func decideAndAppend(
+        _ command: D.Command, named commandName: String, on stream: String, isNewStream: Bool,
+        context: CommandContext, repeatability: Repeatability?,
+        respond: (D.State) throws -> CommandResponse
+    ) async throws -> Outcome {
         // A retry of a command on an existing stream would be decided against the state it already
         // changed, so look for its stored result first. A new stream's retry is caught by the
         // unique request id inside the append, saving a round trip on the common path.
@@ -77,13 +98,16 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
             let metadata = EventMetadata(
                 actor: context.actor, command: commandName, correlationId: context.correlationId,
                 causationId: context.causationId, requestId: context.requestId)
+            let appendStarted = ContinuousClock.now
             do {
                 try await store.append(
                     to: stream, expected: isNewStream ? .noStream : .at(version),
                     events: try events.map { try NewEvent($0, metadata: metadata) }, recordedAt: context.now,
                     result: stored)
+                CommandMetrics.appended(after: ContinuousClock.now - appendStarted)
                 return Outcome(response: response, replayed: false, events: events)
             } catch StoreError.wrongExpectedVersion {
+                CommandMetrics.conflicted(commandName)
                 continue  // someone else wrote first: decide again on what they wrote
             } catch StoreError.duplicateRequest {
                 if let repeatability, let stored = try await storedOutcome(for: repeatability) { return stored }
