@@ -56,8 +56,9 @@ def process_tree(pid):
 class AtriumServer:
     """One server on a fixed port and data dir, which survive restarts."""
 
-    def __init__(self, data_dir=None, port=None, key=None):
+    def __init__(self, data_dir=None, port=None, key=None, env=None):
         self.binary = atrium_binary()
+        self.extra_env = dict(env or {})  # e.g. DATABASE_URL: another node of the same cluster
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="atrium-conformance-"))
         # The embedded PostgreSQL may run as the `postgres` user: it must be able to enter the dir.
         self.data_dir.chmod(0o755)
@@ -74,7 +75,7 @@ class AtriumServer:
         if not self.binary.exists():
             raise RuntimeError(f"atrium binary not found at {self.binary} "
                                "(build it, or set ATRIUM_BIN)")
-        env = dict(os.environ, ATRIUM_ACCESS_KEY=self.key)
+        env = dict(os.environ, ATRIUM_ACCESS_KEY=self.key, **self.extra_env)
         log = open(self.log_path, "ab")
         log.write(f"\n===== start {time.strftime('%H:%M:%S')} port {self.port} =====\n".encode())
         log.flush()
@@ -151,6 +152,12 @@ class AtriumServer:
     def signed_request(self, method, path_and_query, body=b"", headers=None, **kw):
         return acs_hmac.signed_request(self.base_url, self.key, method, path_and_query, body,
                                        headers, **kw)
+
+    def database_url(self):
+        """The URL of this server's embedded PostgreSQL (while it runs), for other nodes and tools."""
+        port = (self.data_dir / "postgres" / "postmaster.pid").read_text().splitlines()[3].strip()
+        password = (self.data_dir / "postgres.password").read_text().strip()
+        return f"postgres://atrium:{password}@127.0.0.1:{port}/atrium"
 
     def log_tail(self, lines=80):
         try:
