@@ -22,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
               atrium audit room 99199690362660524
               atrium audit room 99199690362660524 --at 2026-11-25T10:00:00Z
               atrium audit call 0b3c3d0e-5a41-4c55-9d8e-0c4b2b7a8f10 --json
-              atrium audit identity 8:acs:6f0e3c2a-1b4d-4e5f-8a9b-0c1d2e3f4a5b_00000000-0000-4000-8000-000000000001 --version 2
+              atrium audit identity "8:acs:<resource>_<user>" --version 2
 
             Works beside a running server (--data-dir or DATABASE_URL as for serve).
             """,
