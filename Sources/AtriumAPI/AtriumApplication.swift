@@ -57,6 +57,7 @@ public enum AtriumRouter {
             roomCalls: RoomCalls(store: dependencies.store), readModel: CallReadModel(client: client, logger: logger),
             users: UserTokenAuthenticator(dependencies), store: dependencies.store, clock: dependencies.clock
         ).register(on: router)
+        AuditRoutes(trail: AuditTrail(store: dependencies.store)).register(on: router)
         return router
     }
 }

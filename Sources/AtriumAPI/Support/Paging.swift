@@ -8,8 +8,12 @@ struct Paging {
 
     var pageSize: Int
     var cursor: Int64
+    /// The query parameter that carries the cursor: ACS's opaque `continuationToken`, or a name
+    /// that says what it is (the audit's `after`, a stream version).
+    var cursorParameter: String
 
-    init(_ request: Request) throws {
+    init(_ request: Request, cursorParameter: String = "continuationToken") throws {
+        self.cursorParameter = cursorParameter
         let query = request.uri.queryParameters
         if let size = query["maxpagesize"] {
             guard let value = Int(size), (1...Self.maximumPageSize).contains(value) else {
@@ -20,9 +24,10 @@ struct Paging {
         } else {
             pageSize = Self.defaultPageSize
         }
-        if let token = query["continuationToken"] {
+        if let token = query[Substring(cursorParameter)] {
             guard let value = Int64(token), value >= 0 else {
-                throw APIError.badRequest("The continuationToken is not valid.", target: "continuationToken")
+                throw APIError.badRequest(
+                    "The \(cursorParameter) query parameter is not valid.", target: cursorParameter)
             }
             cursor = value
         } else {
@@ -35,7 +40,7 @@ struct Paging {
         guard let next else { return nil }
         let host = request.head.authority ?? "localhost"
         return .string(
-            "http://\(host)\(request.uri.path)?api-version=\(apiVersion)&maxpagesize=\(pageSize)&continuationToken=\(next)"
+            "http://\(host)\(request.uri.path)?api-version=\(apiVersion)&maxpagesize=\(pageSize)&\(cursorParameter)=\(next)"
         )
     }
 }

@@ -12,6 +12,8 @@ public protocol EventCodable: Sendable {
 
 public enum EventDecodingError: Error, Equatable {
     case unknownType(String)
+    /// A schema version this code does not know: written by a newer Atrium.
+    case unsupportedSchemaVersion(String, Int)
 }
 
 /// The JSON conventions of event data: ISO 8601 timestamps with microseconds, stable key order.

@@ -11,7 +11,12 @@ extension IdentityEvent: EventCodable {
         }
     }
 
-    public var schemaVersion: Int { 1 }
+    public var schemaVersion: Int {
+        switch self {
+        case .accessTokenIssued: AccessTokenIssued.schemaVersion
+        case .created, .accessTokensRevoked, .deleted: 1
+        }
+    }
 
     public func encodedData() throws -> Data {
         switch self {
@@ -25,7 +30,12 @@ extension IdentityEvent: EventCodable {
     public init(eventType: String, schemaVersion: Int, data: Data) throws {
         switch eventType {
         case "IdentityCreated": self = .created(try EventJSON.decode(data))
-        case "AccessTokenIssued": self = .accessTokenIssued(try EventJSON.decode(data))
+        case "AccessTokenIssued":
+            switch schemaVersion {
+            case 1: self = .accessTokenIssued(try EventJSON.decode(data, as: AccessTokenIssuedV1.self).upcast())
+            case AccessTokenIssued.schemaVersion: self = .accessTokenIssued(try EventJSON.decode(data))
+            default: throw EventDecodingError.unsupportedSchemaVersion(eventType, schemaVersion)
+            }
         case "AccessTokensRevoked": self = .accessTokensRevoked(try EventJSON.decode(data))
         case "IdentityDeleted": self = .deleted(try EventJSON.decode(data))
         default: throw EventDecodingError.unknownType(eventType)

@@ -85,13 +85,26 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// A stream's events after `version`, in order.
-    public func readStream(_ stream: String, after version: Int64 = 0) async throws -> [RecordedEvent] {
-        let query: PostgresQuery = """
-            SELECT \(unescaped: RecordedEventRow.columns) FROM events
-             WHERE stream_id = \(stream) AND stream_version > \(version)
-             ORDER BY stream_version
-            """
+    /// A stream's events after `version`, in order: all of them, or the first `limit`.
+    public func readStream(_ stream: String, after version: Int64 = 0, limit: Int? = nil) async throws
+        -> [RecordedEvent]
+    {
+        // Commands load whole streams: their statement stays as it was, without a LIMIT.
+        let query: PostgresQuery =
+            if let limit {
+                """
+                SELECT \(unescaped: RecordedEventRow.columns) FROM events
+                 WHERE stream_id = \(stream) AND stream_version > \(version)
+                 ORDER BY stream_version
+                 LIMIT \(limit)
+                """
+            } else {
+                """
+                SELECT \(unescaped: RecordedEventRow.columns) FROM events
+                 WHERE stream_id = \(stream) AND stream_version > \(version)
+                 ORDER BY stream_version
+                """
+            }
         return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
     }
 
