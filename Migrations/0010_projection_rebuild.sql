@@ -166,10 +166,9 @@ BEGIN
 END;
 $$;
 
--- Replaces the live tables by the shadow ones. The caller holds the live tables locked (EXCLUSIVE)
--- and has applied every event committed before it; dropping and moving take ACCESS EXCLUSIVE for
--- the rest of the transaction. Writers waiting on the old tables plan their statements again once
--- they get the lock, and so write to the new ones.
+-- Replaces the live tables by the shadow ones. The caller holds the log and the live tables locked
+-- (rebuild_lock_live_tables) and has applied every event. Appends waiting for the lock plan their
+-- statements again once they get it (the old tables are gone), and so write to the new ones.
 CREATE FUNCTION rebuild_swap_in_shadow_tables(p_tables text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -203,12 +202,13 @@ BEGIN
 END;
 $$;
 
--- Locks the live tables against writers (readers go on) until the end of the transaction.
+-- Locks the live tables for the swap (ACCESS EXCLUSIVE, which the DROP needs anyway: readers wait
+-- from here to the commit) until the end of the transaction. The caller has locked the log first.
 CREATE FUNCTION rebuild_lock_live_tables(p_tables text[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE 'LOCK TABLE ' || (SELECT string_agg('public.' || quote_ident(t), ', ') FROM unnest(p_tables) AS t)
-         || ' IN EXCLUSIVE MODE';
+         || ' IN ACCESS EXCLUSIVE MODE';
 END;
 $$;
 

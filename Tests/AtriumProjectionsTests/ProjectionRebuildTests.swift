@@ -122,6 +122,29 @@ struct ProjectionRebuildTests {
         }
     }
 
+    @Test func theSwapGivesWayToAReaderInALongTransactionAndTriesAgain() async throws {
+        try await TestDatabase.with { client in
+            let store = EventStore(client: client, logger: Self.logger)
+            try await Self.history(store, rooms: 2)
+            try await client.withConnection { reader in
+                try await reader.query("BEGIN", logger: Self.logger)
+                let rooms = try await reader.query("SELECT count(*) FROM rooms", logger: Self.logger)
+                    .decode(Int64.self).first { _ in true }
+                #expect(rooms == 1)  // the first of the two was deleted
+                let rebuilding = Task { try await Self.rebuild(client, [.rooms]).rebuild() }
+                try await Task.sleep(for: .seconds(1))
+                // Still the old table, whole, for as long as the reader's transaction lasts.
+                let again = try await reader.query("SELECT count(*) FROM rooms", logger: Self.logger)
+                    .decode(Int64.self).first { _ in true }
+                #expect(again == rooms)
+                try await reader.query("COMMIT", logger: Self.logger)
+                let summary = try await rebuilding.value
+                #expect(summary.swapAttempts > 1)
+            }
+            #expect(try await Self.rebuild(client, [.rooms]).verify().differences == [])
+        }
+    }
+
     @Test func oneRebuildAtATime() async throws {
         try await TestDatabase.with { client in
             try await client.withConnection { connection in

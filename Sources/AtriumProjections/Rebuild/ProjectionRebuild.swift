@@ -10,21 +10,17 @@ import PostgresNIO
 ///    workers that share the streams.
 /// 2. Catch up, still without holding anyone off, with what was appended meanwhile (up to the
 ///    barrier again) until little is left.
-/// 3. Swap, in one transaction: lock the live tables against writers (EXCLUSIVE: readers go on),
-///    apply every event committed by then, drop the live tables and move the new ones in.
+/// 3. Swap, in one transaction: lock the log against appends (EXCLUSIVE: its readers go on), then
+///    the live tables (readers wait from here), apply the last events, drop the live tables and
+///    move the new ones in. Appends wait for the commit, tens of milliseconds.
 ///
-/// Why no committed event is missed at the swap: every event up to the last replayed position was
-/// applied, and the barrier guarantees that no event can still appear at or before it (its
-/// transaction would be older than the oldest one running when it was read). An event after it
-///  - committed before the lock was granted: its transaction had finished (`LOCK` waits for every
-///    writer that touched the tables), so the catch-up statement, run after the lock, sees and
-///    applies it;
-///  - not yet committed: its transaction has not written the live tables (or the lock would have
-///    waited for it), so its projection waits for the lock and then, planned again against the
-///    renamed tables, writes into the new ones. Applying it too would apply it twice; it is not
-///    visible to the catch-up, so it is not.
-/// Events that commit without writing these tables (other projections' streams) are filtered out by
-/// stream, whenever they commit.
+/// Why no committed event is missed, nor any applied twice: every event up to the last replayed
+/// position was applied, and the barrier guarantees that no event can still appear at or before it
+/// (its transaction would be older than the oldest one running when it was read). Every event
+/// after it is applied by the last statement, because once the log's lock is granted no append is
+/// in flight: each committed (so that statement sees it) or rolled back (so it never was). The
+/// appends that come after wait for the lock, then write the new tables: their statements are
+/// planned again once the old tables are gone. So the new tables hold exactly the log.
 public struct ProjectionRebuild: Sendable {
     public let client: PostgresClient
     public let logger: Logger
@@ -34,10 +30,15 @@ public struct ProjectionRebuild: Sendable {
     public var batchSize = 5_000
     /// Connections applying the first replay in parallel (each takes a share of the streams).
     public var workers = 2
-    /// How long the swap waits for a lock before giving way and trying again: below PostgreSQL's
-    /// deadlock_timeout (1 s), so that a writer caught in a lock cycle with it is never the one
-    /// aborted.
-    public var lockTimeout = Duration.milliseconds(250)
+    /// How long the swap waits for the appends in flight (new ones queue behind it meanwhile) before
+    /// giving way and trying again. Longer than PostgreSQL's deadlock_timeout (1 s), after which an
+    /// autovacuum of the log in the way is cancelled; no lock cycle can form while it waits, since
+    /// it holds nothing yet.
+    public var logLockTimeout = Duration.seconds(2)
+    /// How long it then waits for readers of the live tables: below deadlock_timeout, so that a
+    /// reader caught in a lock cycle with it (one that read one table and waits for the next) is
+    /// never the one aborted: the swap gives way and tries again.
+    public var tableLockTimeout = Duration.milliseconds(250)
     public var swapAttempts = 40
 
     public init(client: PostgresClient, logger: Logger, projections: [RebuildableProjection]) {
@@ -155,21 +156,21 @@ public struct ProjectionRebuild: Sendable {
         events: Int, held: Duration, attempts: Int
     ) {
         let replay = ShadowReplay(projections, batchSize: batchSize, logger: logger)
-        let timeout = "\(Int(lockTimeout.seconds * 1000))ms"
+        let (logLockTimeout, tableLockTimeout) = (logLockTimeout, tableLockTimeout)
         var position = position
         for attempt in 1...swapAttempts {
             let started = ContinuousClock.now
             do {
                 let step = try await client.withTransaction(logger: logger) { transaction in
-                    try await transaction.query("SELECT set_config('lock_timeout', \(timeout), true)", logger: logger).finish()
-                    try await shadow.lockLiveTables(on: transaction)
+                    try await shadow.lockLog(waitingAtMost: logLockTimeout, on: transaction)
+                    try await shadow.lockLiveTables(waitingAtMost: tableLockTimeout, on: transaction)
                     let step = try await replay.applyVisible(after: position, on: transaction)
                     try await shadow.swapIn(on: transaction)
                     return step
                 }
                 await meter.caughtUp(step.scanned, applied: step.applied)
                 return (step.scanned, ContinuousClock.now - started, attempt)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {  // lock_not_available
+            } catch let error where Self.isLockTimeout(error) {
                 logger.info("the live tables are busy; the swap will try again", metadata: ["attempt": "\(attempt)"])
                 try await Task.sleep(for: .milliseconds(Int.random(in: 20...200)))
                 position = try await catchUp(from: position, meter: meter)
@@ -177,5 +178,10 @@ public struct ProjectionRebuild: Sendable {
             }
         }
         throw RebuildError.liveTablesStayedBusy(attempts: swapAttempts)
+    }
+
+    private static func isLockTimeout(_ error: any Error) -> Bool {
+        let cause = (error as? PostgresTransactionError)?.closureError ?? error
+        return (cause as? PSQLError)?.serverInfo?[.sqlState] == "55P03"  // lock_not_available
     }
 }

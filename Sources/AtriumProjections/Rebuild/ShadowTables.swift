@@ -32,10 +32,27 @@ struct ShadowTables: Sendable {
         try await client.query("SELECT rebuild_seal_shadow_tables(\(tables))", logger: logger).finish()
     }
 
-    /// Holds writers of the live tables off until `transaction` ends; readers go on.
-    func lockLiveTables(on transaction: PostgresConnection) async throws {
+    /// Holds every append off until `transaction` ends (readers of the log go on): waits for the
+    /// appends in flight to commit, new ones wait behind it.
+    ///
+    /// The log rather than the live tables themselves: appends write those in both orders (a new
+    /// participant before its room's version, a deleted room before its participants), so locking
+    /// them one after the other could close a cycle with an append; every append writes the log
+    /// first, so waiting on the log alone, holding nothing, never can.
+    func lockLog(waitingAtMost timeout: Duration, on transaction: PostgresConnection) async throws {
+        try await transaction.query("SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger)
+            .finish()
+        try await transaction.query("LOCK TABLE events IN EXCLUSIVE MODE", logger: logger)
+    }
+
+    /// Then the live tables, which only readers can hold by now: they wait until the swap commits.
+    func lockLiveTables(waitingAtMost timeout: Duration, on transaction: PostgresConnection) async throws {
+        try await transaction.query("SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger)
+            .finish()
         try await transaction.query("SELECT rebuild_lock_live_tables(\(tables))", logger: logger).finish()
     }
+
+    private static func milliseconds(_ duration: Duration) -> String { "\(Int(duration.seconds * 1000))ms" }
 
     /// Replaces the live tables: call with them locked and every committed event applied.
     func swapIn(on transaction: PostgresConnection) async throws {
