@@ -159,6 +159,10 @@ public struct ProjectionRebuild: Sendable {
         let (logLockTimeout, tableLockTimeout) = (logLockTimeout, tableLockTimeout)
         var position = position
         for attempt in 1...swapAttempts {
+            if try await waitForAutovacuum(shadow) {
+                position = try await catchUp(from: position, meter: meter)
+                await meter.enter(.swapping)
+            }
             let started = ContinuousClock.now
             do {
                 let step = try await client.withTransaction(logger: logger) { transaction in
@@ -178,6 +182,18 @@ public struct ProjectionRebuild: Sendable {
             }
         }
         throw RebuildError.liveTablesStayedBusy(attempts: swapAttempts)
+    }
+
+    /// Waits (up to a minute) while an autovacuum works on the tables the swap locks; true if it did.
+    private func waitForAutovacuum(_ shadow: ShadowTables) async throws -> Bool {
+        let patience = ContinuousClock.now + .seconds(60)
+        var waited = false
+        while ContinuousClock.now < patience, try await shadow.autovacuumIsWorking(on: client) {
+            if !waited { logger.info("an autovacuum works on the tables to swap; waiting for it to finish") }
+            waited = true
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return waited
     }
 
     private static func isLockTimeout(_ error: any Error) -> Bool {

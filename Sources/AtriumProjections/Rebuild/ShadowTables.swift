@@ -54,6 +54,19 @@ struct ShadowTables: Sendable {
 
     private static func milliseconds(_ duration: Duration) -> String { "\(Int(duration.seconds * 1000))ms" }
 
+    /// Whether an autovacuum works on the log or the live tables. Its lock conflicts with the
+    /// swap's, and it gives way only to a request that has waited deadlock_timeout (1 s): better to
+    /// let it finish before locking than to hold appends off that long.
+    func autovacuumIsWorking(on client: PostgresClient) async throws -> Bool {
+        let query: PostgresQuery = """
+            SELECT EXISTS (
+                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                 WHERE a.backend_type = 'autovacuum worker' AND l.locktype = 'relation'
+                   AND l.relation IN (SELECT ('public.' || quote_ident(t))::regclass FROM unnest(\(tables + ["events"])) AS t))
+            """
+        return try await client.query(query, logger: logger).decode(Bool.self).first { _ in true } ?? false
+    }
+
     /// Replaces the live tables: call with them locked and every committed event applied.
     func swapIn(on transaction: PostgresConnection) async throws {
         try await transaction.query("SELECT rebuild_swap_in_shadow_tables(\(tables))", logger: logger).finish()
