@@ -11,7 +11,8 @@ import PostgresNIO
 struct BenchRebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-rebuild",
-        abstract: "Benchmark rebuilding every projection from a large synthetic log (Tools/bench-rebuild sets up a database).",
+        abstract:
+            "Benchmark rebuilding every projection from a large synthetic log (Tools/bench-rebuild sets up a database).",
         discussion: """
             Needs an empty, scratch database: it migrates it, writes --events synthetic events of rooms, \
             rosters, identities and calls into the log (projected inline as appends would be), then in one run:
@@ -84,7 +85,8 @@ struct BenchRebuild: AsyncParsableCommand {
         say(
             "log: \(ProgressDisplay.count(count)) events of \(ProgressDisplay.count(units)) rooms "
                 + "(\(ProgressDisplay.count(units * 4)) identities, \(ProgressDisplay.count(units)) calls), "
-                + "written and projected inline in \(String(format: "%.1f", (ContinuousClock.now - generated).seconds)) s")
+                + "written and projected inline in \(String(format: "%.1f", (ContinuousClock.now - generated).seconds)) s"
+        )
 
         // Reading without applying.
         let store = EventStore(client: client, logger: logger)
@@ -109,13 +111,16 @@ struct BenchRebuild: AsyncParsableCommand {
                   FROM rebuild_apply_events(ARRAY[]::text[], \(String(cursor.transactionId))::xid8, \(cursor.globalPosition),
                                             NULL, NULL, \(Int32(batch)), 0, 1)
                 """
-            let row = try await client.query(query, logger: logger).decode((Int64, Int64, Int64).self).first { _ in true }
+            let row = try await client.query(query, logger: logger).decode((Int64, Int64, Int64).self).first { _ in true
+            }
             guard let (scanned, transaction, global) = row, scanned > 0 else { break }
             read += Int(scanned)
             cursor = LogPosition(transactionId: transaction, globalPosition: global)
         }
         let serverRead = Double(read) / (ContinuousClock.now - started).seconds
-        say("raw read server-side (the rebuild's statement, nothing to apply), batches of \(batch): \(Self.rate(serverRead))")
+        say(
+            "raw read server-side (the rebuild's statement, nothing to apply), batches of \(batch): \(Self.rate(serverRead))"
+        )
 
         // Rebuilding.
         var rebuild = ProjectionRebuild(client: client, logger: logger, projections: RebuildableProjection.allCases)

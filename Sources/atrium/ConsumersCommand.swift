@@ -26,7 +26,9 @@ struct ConsumersCommand: AsyncParsableCommand {
             if consumers.isEmpty { print("No consumers have run yet.") }
             let width = max(consumers.map(\.name.count).max() ?? 0, 8)
             if !consumers.isEmpty {
-                print("consumer".padding(toLength: width, withPad: " ", startingAt: 0) + "  position              lag  updated")
+                print(
+                    "consumer".padding(toLength: width, withPad: " ", startingAt: 0)
+                        + "  position              lag  updated")
             }
             for consumer in consumers {
                 let position = consumer.position.description.padding(toLength: 16, withPad: " ", startingAt: 0)

@@ -73,7 +73,8 @@ struct RebuildCommand: AsyncParsableCommand {
         Swift.print("Verified \(names): the live tables differ from a fresh rebuild from \(describe(report.summary)).")
         var lastHeading = ""
         for difference in report.differences {
-            let heading = "\(difference.table): \(difference.rowsOnThisSide) row(s) only in the \(difference.onlyIn.rawValue) table"
+            let heading =
+                "\(difference.table): \(difference.rowsOnThisSide) row(s) only in the \(difference.onlyIn.rawValue) table"
             if heading != lastHeading {
                 Swift.print(heading)
                 lastHeading = heading

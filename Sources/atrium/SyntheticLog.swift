@@ -28,7 +28,8 @@ struct SyntheticLog: Sendable {
     /// Appends units `first...last` in one transaction: events, streams, and their inline projection.
     func append(units: ClosedRange<Int>, on client: PostgresClient) async throws {
         try await client.withTransaction(logger: logger) { transaction in
-            try await transaction.query(Self.insertEvents(first: units.lowerBound, last: units.upperBound), logger: logger)
+            try await transaction.query(
+                Self.insertEvents(first: units.lowerBound, last: units.upperBound), logger: logger)
             try await transaction.query(
                 """
                 INSERT INTO streams (stream_id, version)

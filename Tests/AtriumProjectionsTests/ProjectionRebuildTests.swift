@@ -14,7 +14,9 @@ import Testing
 struct ProjectionRebuildTests {
     static let logger = TestDatabase.logger
 
-    static func rebuild(_ client: PostgresClient, _ projections: [RebuildableProjection] = RebuildableProjection.allCases)
+    static func rebuild(
+        _ client: PostgresClient, _ projections: [RebuildableProjection] = RebuildableProjection.allCases
+    )
         -> ProjectionRebuild
     {
         var rebuild = ProjectionRebuild(client: client, logger: logger, projections: projections)
@@ -41,7 +43,8 @@ struct ProjectionRebuildTests {
             // The log reaches every table, including the cascades of deleted rooms and ended calls.
             #expect(try await Self.count(client, "SELECT count(*) FROM events WHERE event_type = 'RoomDeleted'") == 2)
             #expect(try await Self.count(client, "SELECT count(*) FROM calls WHERE state = 'Ended'") > 0)
-            #expect(try await Self.count(client, "SELECT count(*) FROM call_participants WHERE state = 'Connecting'") > 0)
+            #expect(
+                try await Self.count(client, "SELECT count(*) FROM call_participants WHERE state = 'Connecting'") > 0)
 
             let report = try await Self.rebuild(client).verify()
             #expect(report.differences == [])

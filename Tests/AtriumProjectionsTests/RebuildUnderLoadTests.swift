@@ -52,7 +52,8 @@ struct RebuildUnderLoadTests {
 
             // A history to rebuild, written by the same load that goes on through the rebuild.
             while try await Self.events(client) < 3_000 { try await Task.sleep(for: .milliseconds(50)) }
-            var rebuild = ProjectionRebuild(client: client, logger: Self.logger, projections: RebuildableProjection.allCases)
+            var rebuild = ProjectionRebuild(
+                client: client, logger: Self.logger, projections: RebuildableProjection.allCases)
             rebuild.batchSize = 50
             let before = await tally.completed
             let summary = try await rebuild.rebuild()
@@ -77,6 +78,8 @@ struct RebuildUnderLoadTests {
     }
 
     static func events(_ client: PostgresClient) async throws -> Int {
-        Int(try await client.query("SELECT count(*) FROM events", logger: logger).decode(Int64.self).first { _ in true } ?? 0)
+        Int(
+            try await client.query("SELECT count(*) FROM events", logger: logger).decode(Int64.self).first { _ in true }
+                ?? 0)
     }
 }

@@ -38,7 +38,8 @@ struct RoomLife: Sendable {
         }
         try await act(.setMicrophone(muted: false), room, users[1])
         try await leave(room, users[2])
-        try await roomCommand(.changeRoster(ChangeRoster(changes: [RosterChange(rawId: guest.rawId, action: .remove)])), room)
+        try await roomCommand(
+            .changeRoster(ChangeRoster(changes: [RosterChange(rawId: guest.rawId, action: .remove)])), room)
         if number % 3 == 0 {  // everyone leaves: the call ends
             try await leave(room, users[1])
             try await leave(room, users[0])
@@ -96,8 +97,9 @@ struct RoomLife: Sendable {
     }
 
     private func leave(_ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
-        _ = try await calls.perform({ .leave($0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now))
-        { _ in CommandResponse(status: 200) }
+        _ = try await calls.perform(
+            { .leave($0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now)
+        ) { _ in CommandResponse(status: 200) }
     }
 
     private func act(_ action: InCallAction, _ roomId: RoomId, _ user: CommunicationIdentifier) async throws {

@@ -12,7 +12,8 @@ struct SubscriptionLife: Sendable {
         changes.endpointUrl = .set("https://receiver.example/\(name)")
         try await execute(
             .put(PutSubscription(name: name, changes: changes, now: now, validationCode: "code-\(name)")), name)
-        try await execute(.validate(ValidateSubscription(code: "code-\(name)", method: "validationResponse", now: now)), name)
+        try await execute(
+            .validate(ValidateSubscription(code: "code-\(name)", method: "validationResponse", now: now)), name)
         var types = SubscriptionChanges()
         types.includedEventTypes = .set(["Atrium.Rooms.RoomCreated"])
         try await execute(.update(UpdateSubscription(changes: types, now: now, validationCode: "unused")), name)

@@ -39,7 +39,10 @@ struct ConsumerResetTests {
             defer { running.cancel() }
             try await Self.eventually { try await Self.seen(client, times: 1) == 20 }
             let end = try #require(try await positions.position(of: "counter"))
-            #expect(try await positions.all().map { [$0.name, "\($0.position)", "\($0.lag)"] } == [["counter", "\(end)", "0"]])
+            #expect(
+                try await positions.all().map { [$0.name, "\($0.position)", "\($0.lag)"] } == [
+                    ["counter", "\(end)", "0"]
+                ])
 
             // Back to after the tenth event: the last ten are handled once more.
             let tenth = try #require(try await store.readAll(after: .start, limit: 10).last).position
@@ -56,8 +59,10 @@ struct ConsumerResetTests {
 
     static func seen(_ client: PostgresClient, times: Int) async throws -> Int {
         Int(
-            try await client.query("SELECT count(*) FROM seen WHERE times = \(Int32(times))", logger: TestDatabase.logger)
-                .decode(Int64.self).first { _ in true } ?? -1)
+            try await client.query(
+                "SELECT count(*) FROM seen WHERE times = \(Int32(times))", logger: TestDatabase.logger
+            )
+            .decode(Int64.self).first { _ in true } ?? -1)
     }
 
     static func eventually(_ condition: () async throws -> Bool) async throws {

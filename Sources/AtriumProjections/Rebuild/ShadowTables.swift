@@ -40,15 +40,19 @@ struct ShadowTables: Sendable {
     /// them one after the other could close a cycle with an append; every append writes the log
     /// first, so waiting on the log alone, holding nothing, never can.
     func lockLog(waitingAtMost timeout: Duration, on transaction: PostgresConnection) async throws {
-        try await transaction.query("SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger)
-            .finish()
+        try await transaction.query(
+            "SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger
+        )
+        .finish()
         try await transaction.query("LOCK TABLE events IN EXCLUSIVE MODE", logger: logger)
     }
 
     /// Then the live tables, which only readers can hold by now: they wait until the swap commits.
     func lockLiveTables(waitingAtMost timeout: Duration, on transaction: PostgresConnection) async throws {
-        try await transaction.query("SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger)
-            .finish()
+        try await transaction.query(
+            "SELECT set_config('lock_timeout', \(Self.milliseconds(timeout)), true)", logger: logger
+        )
+        .finish()
         try await transaction.query("SELECT rebuild_lock_live_tables(\(tables))", logger: logger).finish()
     }
 
