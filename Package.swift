@@ -108,6 +108,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "AtriumProjectionsTests",
+            dependencies: [
+                "AtriumAPI", "AtriumDomain", "AtriumProjections", "AtriumStore", "AtriumTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
             name: "AtriumDeliveryTests",
             dependencies: [
                 "AtriumDelivery", "AtriumDomain", "AtriumStore", "AtriumTesting",

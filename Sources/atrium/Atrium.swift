@@ -11,7 +11,10 @@ struct Atrium: AsyncParsableCommand {
             Start here:  atrium serve            (embedded PostgreSQL under ./atrium-data)
             Database:    set DATABASE_URL=postgres://user:pass@host:port/db to use your own server.
             """,
-        subcommands: [Serve.self, Migrate.self, OutboxCommand.self, AuditCommand.self, Bench.self, BenchDelivery.self],
+        subcommands: [
+            Serve.self, Migrate.self, AuditCommand.self, RebuildCommand.self, ConsumersCommand.self,
+            OutboxCommand.self, Bench.self, BenchDelivery.self, BenchRebuild.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -19,5 +20,43 @@ public struct ConsumerPositions: Sendable {
             return LogPosition(transactionId: tx, globalPosition: position)
         }
         return nil
+    }
+
+    /// Every consumer with a checkpoint, by name, with its lag counted exactly.
+    public func all() async throws -> [ConsumerStatus] {
+        let query: PostgresQuery = """
+            SELECT c.consumer, c.transaction_id::text::bigint, c.global_position, c.updated_at,
+                   (SELECT count(*) FROM events e
+                     WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))
+              FROM consumer_checkpoints c
+             ORDER BY c.consumer
+            """
+        var consumers: [ConsumerStatus] = []
+        for try await (name, transaction, global, updatedAt, lag) in try await client.query(query, logger: logger)
+            .decode((String, Int64, Int64, Date, Int64).self)
+        {
+            consumers.append(
+                ConsumerStatus(
+                    name: name, position: LogPosition(transactionId: transaction, globalPosition: global),
+                    lag: Int(lag), updatedAt: updatedAt))
+        }
+        return consumers
+    }
+
+    /// Moves a consumer's checkpoint, so that it deals again with (or skips) the events after
+    /// `position`; false when no consumer has that name.
+    ///
+    /// A node running the consumer finds out at its next batch: the checkpoint it meant to move
+    /// from is gone, so the batch is rolled back and the consumer starts again from here (its
+    /// effects are idempotent only as far as its handler makes them so: see the README).
+    public func reset(_ consumer: String, to position: LogPosition) async throws -> Bool {
+        let query: PostgresQuery = """
+            UPDATE consumer_checkpoints
+               SET transaction_id = \(String(position.transactionId))::xid8, global_position = \(position.globalPosition),
+                   updated_at = now()
+             WHERE consumer = \(consumer)
+            RETURNING 1
+            """
+        return try await client.query(query, logger: logger).decode(Int32.self).first { _ in true } != nil
     }
 }

@@ -113,11 +113,13 @@ public struct EventStore: Sendable {
     /// Only transactions older than the oldest one still running are read: everything below that
     /// barrier has finished, so the set never changes behind a reader and no event is skipped.
     public func readAll(after position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
+        // ORDER BY names the table's columns: unqualified, `transaction_id` would be the selected
+        // `transaction_id::text::bigint`, which no index has, and every page would sort the log.
         let query: PostgresQuery = """
             SELECT \(unescaped: RecordedEventRow.columns) FROM events
              WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                AND (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
-             ORDER BY transaction_id, global_position
+             ORDER BY events.transaction_id, events.global_position
              LIMIT \(limit)
             """
         return try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger))
@@ -163,7 +165,7 @@ public struct EventStore: Sendable {
              WHERE (transaction_id, global_position) > (\(String(position.transactionId))::xid8, \(position.globalPosition))
                AND (transaction_id, global_position) <= (\(String(through.transactionId))::xid8, \(through.globalPosition))
                AND event_type = ANY(COALESCE(\(names)::text[], (\(unescaped: chooser))))
-             ORDER BY transaction_id, global_position
+             ORDER BY events.transaction_id, events.global_position
             """
         return (
             try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger)), through, Int(scanned)

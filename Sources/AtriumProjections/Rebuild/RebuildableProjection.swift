@@ -1,0 +1,41 @@
+/// An inline projection that can be rebuilt from the log: the tables its SQL function owns and the
+/// streams whose events it reads.
+///
+/// The functions are the ones the append runs (`project_inline` dispatches by stream category), so
+/// a rebuild gives what the appends would have given. Every function here writes only rows of the
+/// event's own stream, which is what lets a rebuild apply different streams on parallel workers.
+public enum RebuildableProjection: String, CaseIterable, Sendable {
+    case rooms
+    case identities
+    case calls
+    case subscriptions
+
+    /// The live tables, referenced tables before those that reference them.
+    public var tables: [String] {
+        switch self {
+        case .rooms: ["rooms", "room_participants"]
+        case .identities: ["identities"]
+        case .calls: ["calls", "call_participants"]
+        case .subscriptions: ["event_subscriptions"]
+        }
+    }
+
+    /// Tables the projection function writes that are not part of the projection: replaying history
+    /// must leave them alone, so the rebuild points them at an empty stand-in.
+    public var untouchedTables: [String] {
+        switch self {
+        case .subscriptions: ["outbox"]  // project_subscription clears a deleted subscription's deliveries
+        default: []
+        }
+    }
+
+    /// The streams it projects, as a SQL LIKE pattern (`project_inline`'s dispatch).
+    public var streamPattern: String {
+        switch self {
+        case .rooms: "room-%"
+        case .identities: "identity-%"
+        case .calls: "call-%"
+        case .subscriptions: "subscription-%"
+        }
+    }
+}
