@@ -163,21 +163,11 @@ struct AuditOptions: ParsableArguments {
     private func withAuditTrail<T: Sendable>(_ body: @escaping @Sendable (AuditTrail) async throws -> T)
         async throws -> T
     {
+        // Errors are thrown and printed; the client's warnings would only clutter a report.
         var logger = Logger.atrium()
-        // Errors are thrown and printed; the client's warnings (a lease asked for before it runs)
-        // would only clutter a report.
         logger.logLevel = .error
-        let (configuration, embedded) = try await database.openBesideServer(logger: logger)
-        defer { embedded?.stop() }
-        let client = PostgresClient(
-            configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await body(AuditTrail(store: EventStore(client: client, logger: logger)))
+        return try await database.withClient(maximumConnections: 2, logger: logger) { [logger] client in
+            try await body(AuditTrail(store: EventStore(client: client, logger: logger)))
         }
     }
 }

@@ -82,18 +82,8 @@ struct OutboxCommand: AsyncParsableCommand {
 private func withOutbox<T: Sendable>(
     _ database: DatabaseOptions, _ body: @escaping @Sendable (Outbox) async throws -> T
 ) async throws -> T {
-    var logger = Logger.atrium()
-    logger.logLevel = .warning
-    let (configuration, embedded) = try await database.openBesideServer(logger: logger)
-    defer { embedded?.stop() }
-    let client = PostgresClient(
-        configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            await client.run()
-            return nil
-        }
-        defer { group.cancelAll() }
-        return try await body(Outbox(client: client, logger: logger))
+    let logger = Logger.atrium(quiet: true)
+    return try await database.withClient(maximumConnections: 2, logger: logger) { client in
+        try await body(Outbox(client: client, logger: logger))
     }
 }

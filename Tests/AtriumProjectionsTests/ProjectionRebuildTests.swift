@@ -135,7 +135,18 @@ struct ProjectionRebuildTests {
                     .decode(Int64.self).first { _ in true }
                 #expect(rooms == 1)  // the first of the two was deleted
                 let rebuilding = Task { try await Self.rebuild(client, [.rooms]).rebuild() }
-                try await Task.sleep(for: .seconds(1))
+                // Wait until the swap is seen queueing for the live table (a fixed sleep lost the race
+                // on a loaded machine), then long enough for that attempt's lock timeout to pass.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while ContinuousClock.now < deadline {
+                    let waiting = try await client.query(
+                        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'rooms'::regclass",
+                        logger: Self.logger
+                    ).decode(Int64.self).first { _ in true }
+                    if (waiting ?? 0) > 0 { break }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                try await Task.sleep(for: .milliseconds(600))
                 // Still the old table, whole, for as long as the reader's transaction lasts.
                 let again = try await reader.query("SELECT count(*) FROM rooms", logger: Self.logger)
                     .decode(Int64.self).first { _ in true }

@@ -15,7 +15,7 @@ struct AuditRoutes: Sendable {
 
     /// The stream's timeline, a page at a time; `after` is the stream version the page follows.
     @Sendable func events(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        let apiVersion = try AuditAPIVersion(of: request)
+        let apiVersion = try AtriumAPIVersion(of: request)
         let stream = try Self.stream(context)
         let paging = try Paging(request, cursorParameter: "after")
         let page = try await trail.timeline(of: stream, after: paging.cursor, limit: paging.pageSize)
@@ -28,7 +28,7 @@ struct AuditRoutes: Sendable {
 
     /// The aggregate as of `at` (an ISO 8601 time) or `version`, or now when neither is given.
     @Sendable func state(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try AuditAPIVersion(of: request)
+        _ = try AtriumAPIVersion(of: request)
         let stream = try Self.stream(context)
         let moment = try Self.moment(request)
         guard let state = try await trail.state(of: stream, at: moment) else { throw Self.notFound(stream) }

@@ -23,7 +23,7 @@ struct SubscriptionsRoutes: Sendable {
 
     /// Creates (201) or replaces (200) the subscription.
     @Sendable func put(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try SubscriptionsAPIVersion(of: request)
+        _ = try AtriumAPIVersion(of: request)
         let name = try Self.name(context)
         let changes = try SubscriptionRequests.changes(try await JSONBody.object(of: request))
         let now = Timestamp.normalized(commands.clock())
@@ -36,7 +36,7 @@ struct SubscriptionsRoutes: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        let apiVersion = try SubscriptionsAPIVersion(of: request)
+        let apiVersion = try AtriumAPIVersion(of: request)
         let paging = try Paging(request)
         let page = try await readModel.page(after: paging.cursor, limit: paging.pageSize)
         let body = SubscriptionRepresentation.page(
@@ -46,7 +46,7 @@ struct SubscriptionsRoutes: Sendable {
     }
 
     @Sendable func get(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try SubscriptionsAPIVersion(of: request)
+        _ = try AtriumAPIVersion(of: request)
         let name = try Self.name(context)
         guard let row = try await readModel.get(name.value) else { throw Self.notFound(name) }
         return JSONResponse.make(status: .ok, body: SubscriptionRepresentation.model(row))
@@ -54,7 +54,7 @@ struct SubscriptionsRoutes: Sendable {
 
     /// JSON merge-patch (RFC 7396) of the subscription's properties.
     @Sendable func update(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try SubscriptionsAPIVersion(of: request)
+        _ = try AtriumAPIVersion(of: request)
         let name = try Self.name(context)
         let changes = try SubscriptionRequests.changes(try await JSONBody.object(of: request))
         let now = Timestamp.normalized(commands.clock())
@@ -71,7 +71,7 @@ struct SubscriptionsRoutes: Sendable {
 
     /// Deletes the subscription and what it has not received yet; 204 also when there was none.
     @Sendable func delete(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try SubscriptionsAPIVersion(of: request)
+        _ = try AtriumAPIVersion(of: request)
         let name = try Self.name(context)
         let now = Timestamp.normalized(commands.clock())
         return try await run(.delete(DeleteSubscription()), on: name, request, context, now: now) { _ in

@@ -140,9 +140,3 @@ public struct DeliveryWorker: Service {
         }
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

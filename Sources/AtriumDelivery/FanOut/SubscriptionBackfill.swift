@@ -68,7 +68,8 @@ public struct SubscriptionBackfill: Service {
                     }
                     try await store.client.withTransaction(logger: logger) { transaction in
                         try await rows.insert(on: transaction, logger: logger)
-                        try await advance(name, from: checkpoint, to: next, on: transaction)
+                        try await ConsumerPositions.advance(
+                            name, from: checkpoint, to: next, on: transaction, logger: logger)
                     }
                     checkpoint = next
                 }
@@ -92,22 +93,5 @@ public struct SubscriptionBackfill: Service {
 
     private func loadCheckpoint(_ name: String) async throws -> LogPosition {
         try await ConsumerPositions(client: store.client, logger: logger).position(of: name) ?? .start
-    }
-
-    private func advance(
-        _ name: String, from old: LogPosition, to new: LogPosition, on transaction: PostgresConnection
-    ) async throws {
-        let query: PostgresQuery = """
-            INSERT INTO consumer_checkpoints (consumer, transaction_id, global_position)
-            VALUES (\(name), \(String(new.transactionId))::xid8, \(new.globalPosition))
-            ON CONFLICT (consumer) DO UPDATE
-               SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
-                   updated_at = now()
-             WHERE consumer_checkpoints.transaction_id = \(String(old.transactionId))::xid8
-               AND consumer_checkpoints.global_position = \(old.globalPosition)
-            RETURNING 1
-            """
-        guard try await transaction.query(query, logger: logger).decode(Int32.self).first(where: { _ in true }) != nil
-        else { throw ConsumerFenced(consumer: name) }
     }
 }

@@ -43,11 +43,3 @@ public struct RebuildProgress: Sendable {
         eventsTotal > 0 ? min(Double(eventsDone) / Double(eventsTotal), 1) : 1
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -59,4 +59,25 @@ public struct ConsumerPositions: Sendable {
             """
         return try await client.query(query, logger: logger).decode(Int32.self).first { _ in true } != nil
     }
+
+    /// Moves `consumer`'s checkpoint from `old` to `new` inside the transaction of its effects,
+    /// fenced on `old`: if another node moved it meanwhile, throws `ConsumerFenced` and the caller's
+    /// transaction (effects included) rolls back. A consumer without a row yet starts from `.start`.
+    public static func advance(
+        _ consumer: String, from old: LogPosition, to new: LogPosition, on transaction: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let query: PostgresQuery = """
+            INSERT INTO consumer_checkpoints (consumer, transaction_id, global_position)
+            VALUES (\(consumer), \(String(new.transactionId))::xid8, \(new.globalPosition))
+            ON CONFLICT (consumer) DO UPDATE
+               SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+                   updated_at = now()
+             WHERE consumer_checkpoints.transaction_id = \(String(old.transactionId))::xid8
+               AND consumer_checkpoints.global_position = \(old.globalPosition)
+            RETURNING 1
+            """
+        let moved = try await transaction.query(query, logger: logger).decode(Int32.self).first { _ in true }
+        guard moved != nil else { throw ConsumerFenced(consumer: consumer) }
+    }
 }

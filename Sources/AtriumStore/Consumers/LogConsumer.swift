@@ -136,7 +136,8 @@ public struct LogConsumer: Service {
                     if !batch.events.isEmpty {
                         try await handler.handle(batch.events, transaction: transaction, logger: logger)
                     }
-                    try await advance(from: stored, to: through, on: transaction)
+                    try await ConsumerPositions.advance(
+                        name, from: stored, to: through, on: transaction, logger: logger)
                 }
                 stored = through
                 storedAt = clock.now
@@ -170,18 +171,6 @@ public struct LogConsumer: Service {
             return LogPosition(transactionId: tx, globalPosition: position)
         }
         return .start
-    }
-
-    private func advance(from old: LogPosition, to new: LogPosition, on transaction: PostgresConnection) async throws {
-        let query: PostgresQuery = """
-            UPDATE consumer_checkpoints
-               SET transaction_id = \(String(new.transactionId))::xid8, global_position = \(new.globalPosition), updated_at = now()
-             WHERE consumer = \(name)
-               AND transaction_id = \(String(old.transactionId))::xid8 AND global_position = \(old.globalPosition)
-            RETURNING 1
-            """
-        let moved = try await transaction.query(query, logger: logger).decode(Int32.self).first { _ in true }
-        guard moved != nil else { throw ConsumerFenced(consumer: name) }
     }
 }
 

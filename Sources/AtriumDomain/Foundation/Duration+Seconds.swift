@@ -1,6 +1,6 @@
 extension Duration {
-    /// The duration in seconds, as a floating-point number (for rates and printing).
-    var seconds: Double {
+    /// The duration in seconds, as a floating-point number (for rates, deadlines and printing).
+    public var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

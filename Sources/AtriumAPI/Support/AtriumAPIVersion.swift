@@ -1,7 +1,8 @@
 import Hummingbird
 
-/// The api-versions of Atrium's audit API (its own, versioned like the event subscriptions API).
-enum AuditAPIVersion: String, CaseIterable, Sendable {
+/// The api-versions of Atrium's own APIs (event subscriptions, audit), versioned together and
+/// checked like the ACS ones.
+enum AtriumAPIVersion: String, CaseIterable, Sendable {
     case v2025_06_01 = "2025-06-01"
 
     /// The request's `api-version`. Unknown or missing is a 400, worded as for the other APIs.
@@ -11,8 +12,8 @@ enum AuditAPIVersion: String, CaseIterable, Sendable {
                 .badRequest, code: "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.", target: "api-version")
         }
-        guard let version = AuditAPIVersion(rawValue: text) else {
-            let supported = AuditAPIVersion.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let version = AtriumAPIVersion(rawValue: text) else {
+            let supported = AtriumAPIVersion.allCases.map(\.rawValue).joined(separator: ", ")
             throw APIError(
                 .badRequest, code: "UnsupportedApiVersion",
                 "The api-version '\(text)' is not supported. Supported versions: \(supported).", target: "api-version")
