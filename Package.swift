@@ -59,6 +59,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Telephony: the PSTN gateway protocol, the simulated carrier, and the policies and timers
+        // that carry a call's phone legs and media operations through time.
+        .target(
+            name: "AtriumTelephony",
+            dependencies: [
+                "AtriumDomain", "AtriumStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // HTTP: ACS-compatible routes, HMAC authentication, error mapping.
         .target(
             name: "AtriumAPI",
@@ -77,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "atrium",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI", "AtriumDelivery",
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI", "AtriumDelivery", "AtriumTelephony",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +111,13 @@ let package = Package(
             path: "Tests/AtriumTesting"
         ),
         .testTarget(name: "AtriumDomainTests", dependencies: ["AtriumDomain"]),
+        .testTarget(
+            name: "AtriumTelephonyTests",
+            dependencies: [
+                "AtriumDomain", "AtriumStore", "AtriumTelephony", "AtriumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "AtriumStoreTests",
             dependencies: [

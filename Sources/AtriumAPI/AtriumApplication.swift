@@ -13,6 +13,8 @@ public struct AtriumAPIDependencies: Sendable {
     public var clock: @Sendable () -> Date
     /// Signs and verifies user access tokens, keyed (like `authenticator`) by the access key.
     public var userTokens: UserTokens
+    /// The server application's identifier in calls it connects to (Call Automation).
+    public var application: String { "8:acs:\(userTokens.resourceId.uuidString.lowercased())_callautomation" }
     /// The Prometheus text of the process's metrics, served at `/metrics` when set.
     public var metricsExposition: (@Sendable () -> String)?
 
@@ -56,6 +58,10 @@ public enum AtriumRouter {
         CallRoutes(
             roomCalls: RoomCalls(store: dependencies.store), readModel: CallReadModel(client: client, logger: logger),
             users: UserTokenAuthenticator(dependencies), store: dependencies.store, clock: dependencies.clock
+        ).register(on: router)
+        CallAutomationRoutes(
+            automation: CallAutomation(store: dependencies.store, application: dependencies.application),
+            clock: dependencies.clock
         ).register(on: router)
         AuditRoutes(trail: AuditTrail(store: dependencies.store)).register(on: router)
         return router

@@ -16,8 +16,8 @@ struct RebuildCommand: AsyncParsableCommand {
             wait only for the swap itself. With --verify nothing is swapped: the fresh tables are compared \
             row by row with the live ones, the differences printed, and the exit status is 1 if there are any.
 
-            Projections: rooms (rooms, room_participants), identities, calls (calls, call_participants), \
-            subscriptions (event_subscriptions; the outbox is not a projection and is left alone).
+            Projections: rooms (rooms, room_participants), identities, calls (calls, call_participants, \
+            call_connections, call_recordings), subscriptions (event_subscriptions; the outbox is not a projection and is left alone).
             """
     )
 

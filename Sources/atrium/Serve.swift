@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import AtriumAPI
 import AtriumDelivery
 import AtriumStore
+import AtriumTelephony
 import Foundation
 import Hummingbird
 import Logging
@@ -56,6 +57,14 @@ struct Serve: AsyncParsableCommand {
         let policies: [any Service] = [
             LogConsumer(name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
             RoomExpiryPolicy(roomCalls: roomCalls, client: client, logger: logger),
+            // Telephony and media: phone legs dialled and hung up, media operations timed.
+            LogConsumer(
+                name: TelephonyPolicy.consumerName, store: store,
+                handler: TelephonyPolicy(gateway: SimulatedCarrier()), pace: .milliseconds(15)),
+            LogConsumer(
+                name: MediaClockPolicy.consumerName, store: store, handler: MediaClockPolicy(store: store),
+                pace: .milliseconds(15)),
+            CallTimerService(store: store),
         ]
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.webhookClientConfiguration)
         let publishing = Publishing(

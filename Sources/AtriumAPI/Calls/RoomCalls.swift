@@ -27,6 +27,17 @@ public struct RoomCalls: Sendable {
         _ roomId: RoomId, as user: CommunicationIdentifier, context: CommandContext,
         respond: (Call) throws -> CommandResponse
     ) async throws -> CommandResponse {
+        try await enter(roomId, context: context, respond: respond) { room, callId in
+            .join(ClientContext(actor: user, callId: callId, room: room, now: context.now))
+        }.response
+    }
+
+    /// Runs `command` on the room's current call, starting a new call when there is none or it has
+    /// ended: a user joining, or a server application connecting.
+    public func enter(
+        _ roomId: RoomId, context: CommandContext, repeatability: Repeatability? = nil,
+        respond: (Call) throws -> CommandResponse, command: (Room, _ callId: String) -> CallCommand
+    ) async throws -> CommandHandler<CallDecider>.Outcome {
         for _ in 0..<4 {
             let room = try await loadRoom(roomId)
             var callId = room.currentCallId
@@ -35,23 +46,21 @@ public struct RoomCalls: Sendable {
             if callId == nil || call.lifecycle == .ended {
                 // Refuse (non-member, closed window, deleted room) before a call is started for nobody.
                 let fresh = UUID().uuidString.lowercased()
-                _ = try CallDecider.decide(
-                    .join(ClientContext(actor: user, callId: fresh, room: room, now: context.now)), Call())
+                _ = try CallDecider.decide(command(room, fresh), Call())
                 try await startCall(fresh, replacing: callId, in: roomId, context: context)
                 callId = try await loadRoom(roomId).currentCallId
             }
             guard let callId else { continue }
             do {
-                let command = CallCommand.join(ClientContext(actor: user, callId: callId, room: room, now: context.now))
+                let built = command(room, callId)
                 return try await calls.execute(
-                    command, named: command.name, on: Self.streamId(callId: callId), context: context,
-                    respond: respond
-                ).response
+                    built, named: built.name, on: Self.streamId(callId: callId), context: context,
+                    repeatability: repeatability, respond: respond)
             } catch let error as DomainError where error.code == .conflict && error.target == "callId" {
-                continue  // the call ended between our look and our join: start or join the next one
+                continue  // the call ended between our look and our command: start or enter the next one
             }
         }
-        throw DomainError(.conflict, "The room's call changed too often while joining; retry the request.")
+        throw DomainError(.conflict, "The room's call changed too often; retry the request.")
     }
 
     /// Any other client command on the room's current call.

@@ -83,6 +83,13 @@ public struct DeliveryWorker: Service {
             var outcomes = Outbox.Outcomes()
             var batches: [DeliveryBatch] = []
             for (name, rows) in Dictionary(grouping: claimed, by: \.subscription) {
+                if let destination = rows.first?.destination {
+                    // A call connection's callbacks: one at a time, in order (the claim sees to it).
+                    batches += rows.sorted { $0.id < $1.id }.map {
+                        DeliveryBatch(subscription: .callback(name, endpointUrl: destination), rows: [$0])
+                    }
+                    continue
+                }
                 guard let subscription = subscriptions[name] else {
                     outcomes.dropped += rows.map(\.id)  // deleted since: nothing more goes to it
                     continue
@@ -98,6 +105,8 @@ public struct DeliveryWorker: Service {
                 }
             }
             try await outbox.record(outcomes)
+            // The next callback of each connection just delivered is claimable now.
+            if claimed.contains(where: { $0.destination != nil }) { await doorbell.ring() }
         }
     }
 

@@ -32,9 +32,13 @@ public struct Outbox: Sendable {
         public var committedAt: Date
         /// Where its time to live counts from: the commit, or the last redrive.
         public var liveSince: Date
+        /// A call connection's callback URI; nil for a subscription's event.
+        public var destination: String?
     }
 
-    /// Due rows of validated subscriptions, oldest first, leased to this worker.
+    /// Due rows of validated subscriptions, and call connections' callbacks, oldest first, leased to
+    /// this worker. A callback waits while an earlier one of its connection is pending (in flight or
+    /// waiting to be retried): a connection hears its callbacks in order.
     func claim(limit: Int) async throws -> [Claimed] {
         let leaseSeconds = Int(Self.lease.components.seconds)
         let query: PostgresQuery = """
@@ -42,23 +46,29 @@ public struct Outbox: Sendable {
                SET due_at = now() + make_interval(secs => \(leaseSeconds)), attempts = o.attempts + 1,
                    last_attempt_at = now()
               FROM (SELECT c.id FROM outbox c
-                      JOIN event_subscriptions s ON s.name = c.subscription AND s.validation_code IS NULL
+                      LEFT JOIN event_subscriptions s ON s.name = c.subscription
                      WHERE c.state = 'pending' AND c.due_at <= now()
+                       AND (s.validation_code IS NULL AND s.name IS NOT NULL
+                            OR c.destination IS NOT NULL
+                               AND NOT EXISTS (SELECT 1 FROM outbox p
+                                                WHERE p.subscription = c.subscription AND p.state = 'pending'
+                                                  AND p.id < c.id))
                      ORDER BY c.due_at
                      LIMIT \(limit)
                      FOR UPDATE OF c SKIP LOCKED) AS due
              WHERE o.id = due.id
             RETURNING o.id, o.subscription, o.event_id, o.payload, o.attempts, o.committed_at,
-                      COALESCE(o.redriven_at, o.committed_at)
+                      COALESCE(o.redriven_at, o.committed_at), o.destination
             """
         var claimed: [Claimed] = []
-        for try await (id, subscription, eventId, payload, attempts, committedAt, liveSince) in try await client.query(
-            query, logger: logger
-        ).decode((Int64, String, UUID, String, Int32, Date, Date).self) {
+        for try await (id, subscription, eventId, payload, attempts, committedAt, liveSince, destination)
+            in try await client.query(query, logger: logger).decode(
+                (Int64, String, UUID, String, Int32, Date, Date, String?).self)
+        {
             claimed.append(
                 Claimed(
                     id: id, subscription: subscription, eventId: eventId, payload: payload, attempts: Int(attempts),
-                    committedAt: committedAt, liveSince: liveSince))
+                    committedAt: committedAt, liveSince: liveSince, destination: destination))
         }
         return claimed.sorted { $0.id < $1.id }
     }

@@ -13,6 +13,8 @@ struct OutboxRows {
     private var payloads: [String] = []
     private var sourcePositions: [Int64] = []
     private var committedAt: [Date] = []
+    /// The callback URI of a call connection's callback; empty for a subscription's event.
+    private var destinations: [String] = []
 
     var isEmpty: Bool { subscriptions.isEmpty }
 
@@ -26,6 +28,22 @@ struct OutboxRows {
         payloads.append(DeliveryEnvelope.encode(event, schema: subscription.schema, topic: topic))
         sourcePositions.append(source.position.globalPosition)
         committedAt.append(source.recordedAt)
+        destinations.append("")
+    }
+
+    /// A call connection's callback, addressed to its URI; rows that share `key` are delivered in order.
+    mutating func appendCallback(
+        key: String, eventId: UUID, eventType: String, subject: String, payload: String, destination: String,
+        source: RecordedEvent
+    ) {
+        subscriptions.append(key)
+        eventIds.append(eventId)
+        eventTypes.append(eventType)
+        subjects.append(subject)
+        payloads.append(payload)
+        sourcePositions.append(source.position.globalPosition)
+        committedAt.append(source.recordedAt)
+        destinations.append(destination)
     }
 
     /// One statement; an event already enqueued for a subscription is left as it is. Wakes the
@@ -33,10 +51,12 @@ struct OutboxRows {
     func insert(on connection: PostgresConnection, logger: Logger) async throws {
         guard !isEmpty else { return }
         let query: PostgresQuery = """
-            INSERT INTO outbox (subscription, event_id, event_type, subject, payload, source_position, committed_at)
-            SELECT * FROM unnest(\(subscriptions)::text[], \(eventIds)::uuid[], \(eventTypes)::text[],
-                                 \(subjects)::text[], \(payloads)::text[], \(sourcePositions)::int8[],
-                                 \(committedAt)::timestamptz[])
+            INSERT INTO outbox (subscription, event_id, event_type, subject, payload, source_position, committed_at,
+                                destination)
+            SELECT s, e, t, j, p, sp, c, NULLIF(d, '')
+              FROM unnest(\(subscriptions)::text[], \(eventIds)::uuid[], \(eventTypes)::text[],
+                          \(subjects)::text[], \(payloads)::text[], \(sourcePositions)::int8[],
+                          \(committedAt)::timestamptz[], \(destinations)::text[]) AS r(s, e, t, j, p, sp, c, d)
             ON CONFLICT (subscription, event_id) DO NOTHING
             """
         try await connection.query(query, logger: logger)

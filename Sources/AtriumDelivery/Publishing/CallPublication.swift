@@ -71,12 +71,18 @@ enum CallPublication {
             return published(PublishedEventTypes.callStarted, "call/\(callId)/startedBy/\(startedBy)", [])
         case .participantJoined(let e):
             return participant(PublishedEventTypes.callParticipantAdded, e.rawId, role: e.role)
+        case .dialOutAnswered(let e):
+            return participant(PublishedEventTypes.callParticipantAdded, e.rawId, role: nil)
         case .participantLeft(let e):
             return participant(PublishedEventTypes.callParticipantRemoved, e.rawId, role: state.roles[e.rawId])
         case .participantRemoved(let e):
+            // A phone leg that never answered was never added.
+            guard call.participant(e.rawId)?.state == .connected else { return nil }
             return participant(PublishedEventTypes.callParticipantRemoved, e.rawId, role: state.roles[e.rawId])
         case .ended(let e):
-            let endedBy = source.metadata.actor
+            // The application acts under its identifier in the call (its connection says which).
+            let actor = source.metadata.actor
+            let endedBy = actor == "application" ? call.connections.first?.application ?? actor : actor
             let duration = state.startedAt.map { source.recordedAt.timeIntervalSince($0) } ?? 0
             common.insert(
                 contentsOf: [
@@ -106,6 +112,7 @@ enum CallPublication {
             case .lastParticipantLeft: (0, "Call ended because the last participant left.")
             case .roomDeleted: (5_301, "Call ended because the room was deleted.")
             case .roomExpired: (5_302, "Call ended because the room's validity ended.")
+            case .terminated: (5_303, "Call ended for everyone by a server application.")
             }
         return ["code": .number(0), "subCode": .number(subCode), "phrase": .string(phrase)]
     }

@@ -16,6 +16,7 @@ public enum PublishedEventTypes {
         (callStarted, "CallStarted"),
         (callEnded, "CallEnded"),
         (callParticipantAdded, "CallParticipantJoined"),
+        (callParticipantAdded, "CallDialOutAnswered"),
         (callParticipantRemoved, "CallParticipantLeft"),
         (callParticipantRemoved, "CallParticipantRemoved"),
         (roomCreated, "RoomCreated"),

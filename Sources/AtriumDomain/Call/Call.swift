@@ -17,10 +17,33 @@ public struct Call: Equatable, Sendable {
     public var participants: [CallParticipant] = []
     /// Roster members invited into the call who have not joined yet.
     public var invited: [String] = []
+    /// Server applications' connections to the call (Call Automation), connected or not.
+    public var connections: [CallConnection] = []
+    /// Participants a connection is adding, until they are in or the attempt ends.
+    public var pendingAdds: [PendingAdd] = []
+    public var media = CallMedia()
+    /// Recordings not yet stopped.
+    public var recordings: [CallRecording] = []
 
     public init() {}
 
     public var isActive: Bool { lifecycle == .active }
+
+    public func connection(_ connectionId: String) -> CallConnection? {
+        connections.first { $0.connectionId == connectionId }
+    }
+
+    public var connectedConnections: [CallConnection] { connections.filter(\.isConnected) }
+
+    public func recording(_ recordingId: String) -> CallRecording? {
+        recordings.first { $0.recordingId == recordingId }
+    }
+
+    /// Nobody left: no participant has connected and no application is connected. A phone leg
+    /// still ringing does not keep a call going.
+    public var isEmpty: Bool {
+        !participants.contains { $0.state == .connected } && connectedConnections.isEmpty
+    }
 
     public func participant(_ rawId: String) -> CallParticipant? {
         participants.first { $0.rawId == rawId }
@@ -28,6 +51,10 @@ public struct Call: Equatable, Sendable {
 
     mutating func update(_ rawId: String, _ change: (inout CallParticipant) -> Void) {
         if let index = participants.firstIndex(where: { $0.rawId == rawId }) { change(&participants[index]) }
+    }
+
+    mutating func updateRecording(_ recordingId: String, _ change: (inout CallRecording) -> Void) {
+        if let index = recordings.firstIndex(where: { $0.recordingId == recordingId }) { change(&recordings[index]) }
     }
 }
 
@@ -45,10 +72,11 @@ public struct CallParticipant: Equatable, Sendable {
     public var muted: Bool
     public var videoOn: Bool
     public var screenSharing: Bool
+    public var onHold: Bool
 
     public init(
         rawId: String, role: Role?, state: State, muted: Bool = false, videoOn: Bool = false,
-        screenSharing: Bool = false
+        screenSharing: Bool = false, onHold: Bool = false
     ) {
         self.rawId = rawId
         self.role = role
@@ -56,6 +84,7 @@ public struct CallParticipant: Equatable, Sendable {
         self.muted = muted
         self.videoOn = videoOn
         self.screenSharing = screenSharing
+        self.onHold = onHold
     }
 
     public var isPhone: Bool { role == nil }
@@ -66,4 +95,6 @@ public enum CallEndReason: String, Codable, Sendable {
     case lastParticipantLeft = "LastParticipantLeft"
     case roomDeleted = "RoomDeleted"
     case roomExpired = "RoomExpired"
+    /// A server application terminated it for everyone.
+    case terminated = "Terminated"
 }

@@ -11,10 +11,26 @@ public enum CallCommand: Sendable {
     case end(CallEndReason, now: Date)
     case drop(rawId: String, reason: CallRemovalReason, now: Date)
     case applyRole(rawId: String, role: Role, now: Date)
+    /// Call Automation: a server application connects to the room's call, then acts through its connection.
+    case connect(ConnectCall)
+    case automate(AutomationAction, AutomationContext)
+    /// What the telephone network and the media clock report.
+    case progress(CallProgress, now: Date)
+    case record(RecordingAction, now: Date)
 
     /// The command's name as the audit trail records it.
     public var name: String {
         switch self {
+        case .connect: "ConnectCall"
+        case .automate(let action, _): action.commandName
+        case .progress(let progress, _): progress.commandName
+        case .record(let action, _):
+            switch action {
+            case .start: "StartRecording"
+            case .pause: "PauseRecording"
+            case .resume: "ResumeRecording"
+            case .stop: "StopRecording"
+            }
         case .join: "JoinCall"
         case .leave: "LeaveCall"
         case .act(let action, _): action.commandName
@@ -80,6 +96,8 @@ public enum InCallAction: Equatable, Sendable {
 /// Why a participant was taken out of a call by someone else.
 public enum CallRemovalReason: String, Codable, Sendable {
     case removedByParticipant = "RemovedByParticipant"
+    /// A server application's call connection removed them (Call Automation).
+    case removedByApplication = "RemovedByApplication"
     case removedFromRoster = "RemovedFromRoster"
     case callEnded = "CallEnded"
 }

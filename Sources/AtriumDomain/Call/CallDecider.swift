@@ -19,65 +19,23 @@ public enum CallDecider: Decider {
         case .end(let reason, _): decideEnd(reason, call)
         case .drop(let rawId, let reason, _): decideDrop(rawId, reason, call)
         case .applyRole(let rawId, let role, _): decideRole(rawId, role, call)
+        case .connect(let connect): try decideConnect(connect, call)
+        case .automate(let action, let context): try decide(action, context, call)
+        case .progress(let progress, _): decide(progress, call)
+        case .record(let action, _): try decide(action, call)
         }
-    }
-
-    public static func evolve(_ call: Call, _ event: CallEvent) -> Call {
-        var call = call
-        switch event {
-        case .started(let e):
-            call.lifecycle = .active
-            call.id = e.callId
-            call.roomId = e.roomId
-            call.startedBy = e.startedBy
-        case .participantJoined(let e):
-            call.participants.append(CallParticipant(rawId: e.rawId, role: e.role, state: .connected))
-            call.invited.removeAll { $0 == e.rawId }
-        case .participantLeft(let e):
-            call.participants.removeAll { $0.rawId == e.rawId }
-        case .participantRemoved(let e):
-            call.participants.removeAll { $0.rawId == e.rawId }
-        case .participantMuted(let e):
-            call.update(e.rawId) { $0.muted = true }
-        case .participantUnmuted(let e):
-            call.update(e.rawId) { $0.muted = false }
-        case .videoChanged(let e):
-            call.update(e.rawId) { $0.videoOn = e.on }
-        case .screenShareChanged(let e):
-            call.update(e.rawId) { $0.screenSharing = e.on }
-        case .participantInvited(let e):
-            call.invited.append(e.rawId)
-        case .dialOutRequested(let e):
-            call.participants.append(CallParticipant(rawId: e.phoneNumber, role: nil, state: .connecting))
-        case .participantRoleChanged(let e):
-            call.update(e.rawId) { $0.role = e.role }
-        case .ended(let e):
-            call.lifecycle = .ended
-            call.endReason = e.reason
-            call.participants = []
-            call.invited = []
-        }
-        return call
     }
 
     // MARK: Joining and leaving
 
     private static func decideJoin(_ context: ClientContext, _ call: Call) throws(DomainError) -> [CallEvent] {
         let room = context.room
-        guard room.isActive, let roomId = room.id else {
-            throw DomainError(.notFound, "Room not found.", target: "roomId")
-        }
+        let roomId = try requireExisting(room)
         guard let role = room.roster.role(of: context.actor) else {
             throw DomainError(
                 .forbidden, "\(context.actor.rawId) is not a participant of the room.", target: "participant")
         }
-        guard room.isValid(at: context.now) else {
-            let message =
-                context.now < room.validity.validFrom
-                ? "The room is not open yet: it is valid from \(Timestamp.format(room.validity.validFrom))."
-                : "The room is no longer valid: it was valid until \(Timestamp.format(room.validity.validUntil))."
-            throw DomainError(.forbidden, message, target: "room")
-        }
+        try requireOpen(room, at: context.now)
         switch call.lifecycle {
         case .ended:
             throw DomainError(.conflict, "This call has ended.", target: "callId")
@@ -96,16 +54,40 @@ public enum CallDecider: Decider {
         }
     }
 
+    /// The room's id, if the room exists and is not deleted.
+    static func requireExisting(_ room: Room) throws(DomainError) -> RoomId {
+        guard room.isActive, let roomId = room.id else {
+            throw DomainError(.notFound, "Room not found.", target: "roomId")
+        }
+        return roomId
+    }
+
+    /// Calls happen only between the room's validFrom and validUntil.
+    static func requireOpen(_ room: Room, at now: Date) throws(DomainError) {
+        guard room.isValid(at: now) else {
+            let message =
+                now < room.validity.validFrom
+                ? "The room is not open yet: it is valid from \(Timestamp.format(room.validity.validFrom))."
+                : "The room is no longer valid: it was valid until \(Timestamp.format(room.validity.validUntil))."
+            throw DomainError(.forbidden, message, target: "room")
+        }
+    }
+
     private static func decideLeave(_ context: ClientContext, _ call: Call) -> [CallEvent] {
         guard call.isActive, call.participant(context.actor.rawId) != nil else { return [] }
         return endingIfEmpty(
             [.participantLeft(CallParticipantLeft(rawId: context.actor.rawId))], call)
     }
 
-    /// The last participant out ends the call, in the same decision (never a call with nobody in it).
-    private static func endingIfEmpty(_ events: [CallEvent], _ call: Call) -> [CallEvent] {
+    /// The last participant out ends the call, in the same decision (never a call with nobody in
+    /// it). Phone legs still ringing are hung up with it.
+    static func endingIfEmpty(_ events: [CallEvent], _ call: Call) -> [CallEvent] {
         let after = replay(events, from: call)
-        return after.participants.isEmpty ? events + [.ended(CallEnded(reason: .lastParticipantLeft))] : events
+        guard after.isActive, after.isEmpty else { return events }
+        let ringing = after.participants.map {
+            CallEvent.participantRemoved(CallParticipantRemoved(rawId: $0.rawId, reason: .callEnded, removedBy: nil))
+        }
+        return events + ringing + [.ended(CallEnded(reason: .lastParticipantLeft))]
     }
 
     // MARK: In-call actions
@@ -188,7 +170,7 @@ public enum CallDecider: Decider {
         }
     }
 
-    private static func participant(_ rawId: String, in call: Call) throws(DomainError) -> CallParticipant {
+    static func participant(_ rawId: String, in call: Call) throws(DomainError) -> CallParticipant {
         guard let participant = call.participant(rawId) else {
             throw DomainError(.notFound, "\(rawId) is not in the call.", target: "rawId")
         }
@@ -198,7 +180,7 @@ public enum CallDecider: Decider {
     // MARK: Policies
 
     /// Every leg, PSTN included, is disconnected, each as its own event, then the call ends.
-    private static func decideEnd(_ reason: CallEndReason, _ call: Call) -> [CallEvent] {
+    static func decideEnd(_ reason: CallEndReason, _ call: Call) -> [CallEvent] {
         guard call.isActive else { return [] }
         let removed = call.participants.map {
             CallEvent.participantRemoved(CallParticipantRemoved(rawId: $0.rawId, reason: .callEnded, removedBy: nil))

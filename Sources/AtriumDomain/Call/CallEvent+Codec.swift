@@ -16,10 +16,72 @@ extension CallEvent: EventCodable {
         case .dialOutRequested: "CallDialOutRequested"
         case .participantRoleChanged: "CallParticipantRoleChanged"
         case .ended: "CallEnded"
+        case .applicationConnected: "CallApplicationConnected"
+        case .applicationDisconnected: "CallApplicationDisconnected"
+        case .dialOutAnswered: "CallDialOutAnswered"
+        case .dialOutFailed: "CallDialOutFailed"
+        case .invitationExpired: "CallInvitationExpired"
+        case .addCanceled: "CallAddParticipantCanceled"
+        case .holdChanged: "CallParticipantHoldChanged"
+        case .playRequested: "CallPlayRequested"
+        case .playStarted: "CallPlayStarted"
+        case .playCompleted: "CallPlayCompleted"
+        case .playCanceled: "CallPlayCanceled"
+        case .recognizeStarted: "CallRecognizeStarted"
+        case .tonesReceived: "CallTonesReceived"
+        case .recognizeCompleted: "CallRecognizeCompleted"
+        case .recognizeFailed: "CallRecognizeFailed"
+        case .recognizeCanceled: "CallRecognizeCanceled"
+        case .continuousDtmfStarted: "CallContinuousDtmfStarted"
+        case .continuousDtmfStopped: "CallContinuousDtmfStopped"
+        case .dtmfSendRequested: "CallDtmfSendRequested"
+        case .dtmfSent: "CallDtmfSent"
+        case .recordingStarted: "CallRecordingStarted"
+        case .recordingStateChanged: "CallRecordingStateChanged"
+        case .recordingStopped: "CallRecordingStopped"
         }
     }
 
     public var schemaVersion: Int { 1 }
+
+    /// Every type a call's stream may hold.
+    public static let eventTypes = [
+        "CallStarted",
+        "CallParticipantJoined",
+        "CallParticipantLeft",
+        "CallParticipantRemoved",
+        "CallParticipantMuted",
+        "CallParticipantUnmuted",
+        "CallParticipantVideoChanged",
+        "CallParticipantScreenShareChanged",
+        "CallParticipantInvited",
+        "CallDialOutRequested",
+        "CallParticipantRoleChanged",
+        "CallEnded",
+        "CallApplicationConnected",
+        "CallApplicationDisconnected",
+        "CallDialOutAnswered",
+        "CallDialOutFailed",
+        "CallInvitationExpired",
+        "CallAddParticipantCanceled",
+        "CallParticipantHoldChanged",
+        "CallPlayRequested",
+        "CallPlayStarted",
+        "CallPlayCompleted",
+        "CallPlayCanceled",
+        "CallRecognizeStarted",
+        "CallTonesReceived",
+        "CallRecognizeCompleted",
+        "CallRecognizeFailed",
+        "CallRecognizeCanceled",
+        "CallContinuousDtmfStarted",
+        "CallContinuousDtmfStopped",
+        "CallDtmfSendRequested",
+        "CallDtmfSent",
+        "CallRecordingStarted",
+        "CallRecordingStateChanged",
+        "CallRecordingStopped",
+    ]
 
     public func encodedData() throws -> Data {
         switch self {
@@ -35,6 +97,29 @@ extension CallEvent: EventCodable {
         case .dialOutRequested(let e): try EventJSON.encode(e)
         case .participantRoleChanged(let e): try EventJSON.encode(e)
         case .ended(let e): try EventJSON.encode(e)
+        case .applicationConnected(let e): try EventJSON.encode(e)
+        case .applicationDisconnected(let e): try EventJSON.encode(e)
+        case .dialOutAnswered(let e): try EventJSON.encode(e)
+        case .dialOutFailed(let e): try EventJSON.encode(e)
+        case .invitationExpired(let e): try EventJSON.encode(e)
+        case .addCanceled(let e): try EventJSON.encode(e)
+        case .holdChanged(let e): try EventJSON.encode(e)
+        case .playRequested(let e): try EventJSON.encode(e)
+        case .playStarted(let e): try EventJSON.encode(e)
+        case .playCompleted(let e): try EventJSON.encode(e)
+        case .playCanceled(let e): try EventJSON.encode(e)
+        case .recognizeStarted(let e): try EventJSON.encode(e)
+        case .tonesReceived(let e): try EventJSON.encode(e)
+        case .recognizeCompleted(let e): try EventJSON.encode(e)
+        case .recognizeFailed(let e): try EventJSON.encode(e)
+        case .recognizeCanceled(let e): try EventJSON.encode(e)
+        case .continuousDtmfStarted(let e): try EventJSON.encode(e)
+        case .continuousDtmfStopped(let e): try EventJSON.encode(e)
+        case .dtmfSendRequested(let e): try EventJSON.encode(e)
+        case .dtmfSent(let e): try EventJSON.encode(e)
+        case .recordingStarted(let e): try EventJSON.encode(e)
+        case .recordingStateChanged(let e): try EventJSON.encode(e)
+        case .recordingStopped(let e): try EventJSON.encode(e)
         }
     }
 
@@ -52,6 +137,29 @@ extension CallEvent: EventCodable {
         case "CallDialOutRequested": self = .dialOutRequested(try EventJSON.decode(data))
         case "CallParticipantRoleChanged": self = .participantRoleChanged(try EventJSON.decode(data))
         case "CallEnded": self = .ended(try EventJSON.decode(data))
+        case "CallApplicationConnected": self = .applicationConnected(try EventJSON.decode(data))
+        case "CallApplicationDisconnected": self = .applicationDisconnected(try EventJSON.decode(data))
+        case "CallDialOutAnswered": self = .dialOutAnswered(try EventJSON.decode(data))
+        case "CallDialOutFailed": self = .dialOutFailed(try EventJSON.decode(data))
+        case "CallInvitationExpired": self = .invitationExpired(try EventJSON.decode(data))
+        case "CallAddParticipantCanceled": self = .addCanceled(try EventJSON.decode(data))
+        case "CallParticipantHoldChanged": self = .holdChanged(try EventJSON.decode(data))
+        case "CallPlayRequested": self = .playRequested(try EventJSON.decode(data))
+        case "CallPlayStarted": self = .playStarted(try EventJSON.decode(data))
+        case "CallPlayCompleted": self = .playCompleted(try EventJSON.decode(data))
+        case "CallPlayCanceled": self = .playCanceled(try EventJSON.decode(data))
+        case "CallRecognizeStarted": self = .recognizeStarted(try EventJSON.decode(data))
+        case "CallTonesReceived": self = .tonesReceived(try EventJSON.decode(data))
+        case "CallRecognizeCompleted": self = .recognizeCompleted(try EventJSON.decode(data))
+        case "CallRecognizeFailed": self = .recognizeFailed(try EventJSON.decode(data))
+        case "CallRecognizeCanceled": self = .recognizeCanceled(try EventJSON.decode(data))
+        case "CallContinuousDtmfStarted": self = .continuousDtmfStarted(try EventJSON.decode(data))
+        case "CallContinuousDtmfStopped": self = .continuousDtmfStopped(try EventJSON.decode(data))
+        case "CallDtmfSendRequested": self = .dtmfSendRequested(try EventJSON.decode(data))
+        case "CallDtmfSent": self = .dtmfSent(try EventJSON.decode(data))
+        case "CallRecordingStarted": self = .recordingStarted(try EventJSON.decode(data))
+        case "CallRecordingStateChanged": self = .recordingStateChanged(try EventJSON.decode(data))
+        case "CallRecordingStopped": self = .recordingStopped(try EventJSON.decode(data))
         default: throw EventDecodingError.unknownType(eventType)
         }
     }

@@ -53,7 +53,7 @@ public struct CommunicationIdentifier: Hashable, Sendable, CustomStringConvertib
     }
 
     /// E.164: a plus and 1 to 15 digits, the first not zero.
-    static func isPhoneNumber(_ value: String) -> Bool {
+    public static func isPhoneNumber(_ value: String) -> Bool {
         guard value.hasPrefix("+") else { return false }
         let digits = value.dropFirst()
         return (1...15).contains(digits.count) && digits.allSatisfy(\.isASCIIDigit) && digits.first != "0"

@@ -23,6 +23,42 @@ extension CallEvent {
         case .participantRoleChanged(let e):
             "\(e.rawId)'s role in the call changed from \(e.previousRole.rawValue) to \(e.role.rawValue)"
         case .ended(let e): "call \(callId) ended: \(e.reason.rawValue)"
+        case .applicationConnected(let e): "\(e.application) connected (connection \(e.connectionId))"
+        case .applicationDisconnected(let e): "connection \(e.connectionId) hung up"
+        case .dialOutAnswered(let e): "\(e.rawId) answered"
+        case .dialOutFailed(let e):
+            "\(e.rawId) did not connect: \(e.failure.reason.rawValue) (SIP \(e.failure.sipCode))"
+        case .invitationExpired(let e): "\(e.rawId) did not join before the invitation timed out"
+        case .addCanceled(let e): "adding \(e.rawId) canceled"
+        case .holdChanged(let e): "\(e.rawId) \(e.onHold ? "put on hold" : "taken off hold")"
+        case .playRequested(let e):
+            "play \(e.operationId) requested: \(e.sources.map(\.auditDescription).joined(separator: ", "))"
+                + (e.playTo.isEmpty ? " to everyone" : " to \(e.playTo.joined(separator: ", "))")
+        case .playStarted(let e): "play \(e.operationId) started"
+        case .playCompleted(let e): "play \(e.operationId) completed"
+        case .playCanceled(let e): "play \(e.operationId) canceled"
+        case .recognizeStarted(let e): "listening for up to \(e.maxTonesToCollect) tones from \(e.targetRawId)"
+        case .tonesReceived(let e): "\(e.rawId) pressed \(String(e.tones.map(\.character)))"
+        case .recognizeCompleted(let e):
+            "recognized \(String(e.tones.map(\.character))) (\(e.completion.rawValue))"
+        case .recognizeFailed: "recognition failed: nothing pressed before the initial silence timeout"
+        case .recognizeCanceled(let e): "recognition \(e.operationId) canceled"
+        case .continuousDtmfStarted(let e): "continuous tone recognition started on \(e.rawId)"
+        case .continuousDtmfStopped(let e): "continuous tone recognition stopped on \(e.rawId)"
+        case .dtmfSendRequested(let e): "sending \(String(e.tones.map(\.character))) to \(e.targetRawId)"
+        case .dtmfSent(let e): "tones of \(e.operationId) sent"
+        case .recordingStarted(let e): "recording \(e.recordingId) started (\(e.state.rawValue))"
+        case .recordingStateChanged(let e): "recording \(e.recordingId) \(e.state == .active ? "resumed" : "paused")"
+        case .recordingStopped(let e): "recording \(e.recordingId) stopped"
+        }
+    }
+}
+
+extension PlaySource {
+    var auditDescription: String {
+        switch self {
+        case .file(let uri): uri
+        case .text(let text, _): "\"\(text)\""
         }
     }
 }

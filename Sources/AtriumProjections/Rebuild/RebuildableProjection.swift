@@ -15,7 +15,7 @@ public enum RebuildableProjection: String, CaseIterable, Sendable {
         switch self {
         case .rooms: ["rooms", "room_participants"]
         case .identities: ["identities"]
-        case .calls: ["calls", "call_participants"]
+        case .calls: ["calls", "call_participants", "call_connections", "call_recordings"]
         case .subscriptions: ["event_subscriptions"]
         }
     }

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Reports of the telephone network and the media clock. Each may arrive more than once (timers
+/// fire again after a crash) or late (the call moved on): one about a leg or an operation that is
+/// no longer pending changes nothing.
+extension CallDecider {
+    static func decide(_ progress: CallProgress, _ call: Call) -> [CallEvent] {
+        guard call.isActive else { return [] }
+        switch progress {
+        case .legAnswered(let rawId):
+            guard call.participant(rawId)?.state == .connecting else { return [] }
+            return [.dialOutAnswered(CallDialOutAnswered(rawId: rawId))]
+        case .legFailed(let rawId, let failure):
+            guard call.participant(rawId)?.state == .connecting else { return [] }
+            return [.dialOutFailed(CallDialOutFailed(rawId: rawId, failure: failure))]
+        case .legHungUp(let rawId):
+            guard call.participant(rawId)?.state == .connected else { return [] }
+            return endingIfEmpty([.participantLeft(CallParticipantLeft(rawId: rawId))], call)
+        case .tonesPressed(let rawId, let tones):
+            return decideTones(tones, from: rawId, call)
+        case .playFinished(let operationId):
+            guard call.media.playing?.operationId == operationId else { return [] }
+            return startingNextPlay(after: [.playCompleted(CallMediaOperationEvent(operationId: operationId))], call)
+        case .recognizeTimedOut(let operationId, let collected):
+            guard let recognition = call.media.recognition, recognition.operation.operationId == operationId,
+                recognition.collected.count == collected
+            else { return [] }
+            if recognition.collected.isEmpty {
+                return [.recognizeFailed(CallRecognizeFailed(operationId: operationId))]
+            }
+            return [
+                .recognizeCompleted(
+                    CallRecognizeCompleted(
+                        operationId: operationId, tones: recognition.collected, completion: .interToneTimeout))
+            ]
+        case .tonesSent(let operationId):
+            guard call.media.sending.contains(where: { $0.operationId == operationId }) else { return [] }
+            return [.dtmfSent(CallMediaOperationEvent(operationId: operationId))]
+        case .invitationExpired(let invitationId):
+            guard let pending = call.pendingAdds.first(where: { $0.invitationId == invitationId }),
+                call.participant(pending.rawId) == nil
+            else { return [] }
+            return [.invitationExpired(CallInvitationExpired(rawId: pending.rawId, invitationId: invitationId))]
+        }
+    }
+}
