@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import requests
 from azure.communication.callautomation import (CallAutomationClient, CommunicationUserIdentifier, DtmfTone,
                                                 FileSource, PhoneNumberIdentifier, RecognizeInputType,
                                                 TextSource)
@@ -371,3 +372,21 @@ def test_a_retried_add_with_its_repeatability_id_dials_once(atrium, client, iden
     time.sleep(0.5)
     assert names(receiver).count("AddParticipantSucceeded") == 1
     assert call.raw_ids().count(f"4:{ANSWERS}") == 1
+
+
+def test_a_presenters_dial_out_goes_through_the_same_carrier(atrium, client, identities, automation, receiver):
+    call = Call(atrium, client, identities, automation, receiver)
+    resp = requests.post(f"{atrium.base_url}/client/rooms/{call.room.id}/call/dialOut",
+                         headers={"Authorization": f"Bearer {call.token}"}, json={"phoneNumber": ANSWERS},
+                         timeout=10)
+    assert resp.status_code == 200, resp.text
+    deadline = time.monotonic() + CALLBACK_TIMEOUT
+    while f"4:{ANSWERS}" not in call.raw_ids():
+        assert time.monotonic() < deadline, "the presenter's dial-out was never answered"
+        time.sleep(0.2)
+    state = requests.get(f"{atrium.base_url}/client/rooms/{call.room.id}/call",
+                         headers={"Authorization": f"Bearer {call.token}"}, timeout=10).json()
+    legs = [p for p in state["participants"] if p["identifier"]["rawId"] == f"4:{ANSWERS}"]
+    assert [p["state"] for p in legs] == ["Connected"]
+    # Not the application's add: its connection hears the new participant, not an add's outcome.
+    assert "AddParticipantSucceeded" not in names(receiver)
