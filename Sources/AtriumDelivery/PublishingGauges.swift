@@ -5,8 +5,8 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Samples what only the database knows: each subscription's queue depth and dead letters, how
-/// far each consumer of the log (the fan-out among them) is behind its end, and the age of the
-/// oldest open transaction.
+/// far each consumer of the log (the fan-out among them) is behind its end, the age of the
+/// oldest open transaction, and how far a rebuild has come.
 public struct PublishingGauges: Service {
     let client: PostgresClient
     let logger: Logger
@@ -52,6 +52,20 @@ public struct PublishingGauges: Service {
             """
         for try await age in try await client.query(oldest, logger: logger).decode(Double.self) {
             Gauge(label: "atrium_oldest_transaction_age_seconds").record(age)
+        }
+        // A rebuild or verify runs in its own process and posts its progress here (0 when none runs:
+        // finished, or not heard from for half a minute).
+        let rebuild: PostgresQuery = """
+            SELECT kind, events_done, events_total,
+                   finished_at IS NULL AND updated_at > now() - interval '30 seconds'
+              FROM rebuild_progress
+            """
+        for try await (kind, done, total, running) in try await client.query(rebuild, logger: logger).decode(
+            (String, Int64, Int64, Bool).self)
+        {
+            Gauge(label: "atrium_rebuild_running", dimensions: [("kind", kind)]).record(running ? 1 : 0)
+            Gauge(label: "atrium_rebuild_events_done", dimensions: [("kind", kind)]).record(done)
+            Gauge(label: "atrium_rebuild_events_total", dimensions: [("kind", kind)]).record(total)
         }
     }
 }

@@ -33,3 +33,22 @@ def test_commands_are_counted_by_type_and_outcome(atrium):
     assert atrium.signed_request("POST", "/rooms?api-version=2025-03-13", bad).status_code == 400
     assert sample(atrium, "atrium_commands_total", command="CreateRoom", outcome="appended") == before + 3
     assert sample(atrium, "atrium_commands_total", command="CreateRoom", outcome="refused") == refused_before + 1
+
+
+def test_a_rebuild_run_beside_the_server_shows_its_progress(atrium):
+    import os
+    import subprocess
+    import time
+
+    assert atrium.signed_request("POST", "/rooms?api-version=2025-03-13", b"{}").status_code == 201
+    argv = [str(atrium.binary), "rebuild", "--all", "--verify", "--data-dir", str(atrium.data_dir)]
+    done = subprocess.run(argv, env=dict(os.environ, ATRIUM_ACCESS_KEY=atrium.key), cwd=atrium.data_dir,
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    deadline = time.monotonic() + 15  # gauges are sampled every 5 s
+    while sample(atrium, "atrium_rebuild_events_total", kind="verify") == 0 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    total = sample(atrium, "atrium_rebuild_events_total", kind="verify")
+    assert total > 0
+    assert sample(atrium, "atrium_rebuild_events_done", kind="verify") == total
+    assert sample(atrium, "atrium_rebuild_running", kind="verify") == 0  # it finished

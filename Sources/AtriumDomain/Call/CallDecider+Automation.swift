@@ -15,6 +15,8 @@ extension CallDecider {
         switch call.lifecycle {
         case .ended:
             throw DomainError(.conflict, "This call has ended.", target: "callId")
+        case .active where call.connection(connect.connectionId) != nil:
+            return []  // this connection is made already
         case .active:
             return [connected]
         case .notStarted:
@@ -52,8 +54,8 @@ extension CallDecider {
                         operationContext: operationContext))
             ]
         case .remove(let rawId, let operationContext):
-            _ = try participant(rawId, in: call)
-            return endingIfEmpty(
+            _ = try participant(rawId, in: call, target: "participantToRemove")
+            return afterDepartures(
                 [
                     .participantRemoved(
                         CallParticipantRemoved(
@@ -61,17 +63,20 @@ extension CallDecider {
                             connectionId: connection.connectionId, operationContext: operationContext))
                 ], call)
         case .mute(let rawId, _):
-            let target = try connectedParticipant(rawId, in: call)
+            let target = try connectedParticipant(rawId, in: call, target: "targetParticipants")
             return target.muted
                 ? [] : [.participantMuted(CallParticipantMuted(rawId: rawId, mutedBy: connection.application))]
         case .hold(let rawId, _), .unhold(let rawId, _):
-            let target = try connectedParticipant(rawId, in: call)
+            let target = try connectedParticipant(rawId, in: call, target: "targetParticipant")
             let onHold = if case .hold = action { true } else { false }
             return target.onHold == onHold
                 ? [] : [.holdChanged(CallParticipantHoldChanged(rawId: rawId, onHold: onHold))]
         case .hangUp:
-            return endingIfEmpty(
-                [.applicationDisconnected(CallApplicationDisconnected(connectionId: connection.connectionId))], call)
+            // What the connection asked for ends with it: its plays, its recognition, its listening.
+            let media = startingNextPlay(after: cancelingMedia(call, of: connection.connectionId), call)
+            return afterDepartures(
+                media + [.applicationDisconnected(CallApplicationDisconnected(connectionId: connection.connectionId))],
+                call)
         case .terminate:
             return decideEnd(.terminated, call)
         case .play(let operation, let interrupt):
@@ -102,6 +107,7 @@ extension CallDecider {
             guard (1...18).contains(operation.tones.count) else {
                 throw DomainError.badArgument("Between 1 and 18 tones can be sent at a time.", target: "tones")
             }
+            guard !call.media.sending.contains(where: { $0.operationId == operation.operationId }) else { return [] }
             return [.dtmfSendRequested(operation)]
         case .cancelMedia:
             return cancelingMedia(call)

@@ -75,19 +75,27 @@ extension CallDecider {
             CallRecognizeCompleted(operationId: operation.operationId, tones: tones, completion: completion))
     }
 
-    /// Every play, playing or waiting, and the recognition.
-    static func cancelingMedia(_ call: Call) -> [CallEvent] {
-        var events = cancelingPlays(call)
-        if let recognition = call.media.recognition {
+    /// Every play, playing or waiting, and the recognition; or only those `connectionId` asked for,
+    /// with its continuous recognitions (the connection is leaving).
+    static func cancelingMedia(_ call: Call, of connectionId: String? = nil) -> [CallEvent] {
+        var events = cancelingPlays(call, of: connectionId)
+        if let recognition = call.media.recognition,
+            connectionId.map({ $0 == recognition.operation.connectionId }) ?? true
+        {
             events.append(.recognizeCanceled(CallMediaOperationEvent(operationId: recognition.operation.operationId)))
+        }
+        if let connectionId {
+            events += call.media.continuousDtmf.filter { $0.connectionId == connectionId }.map {
+                .continuousDtmfStopped($0)
+            }
         }
         return events
     }
 
-    private static func cancelingPlays(_ call: Call) -> [CallEvent] {
-        ([call.media.playing].compactMap { $0 } + call.media.queued).map {
-            .playCanceled(CallMediaOperationEvent(operationId: $0.operationId))
-        }
+    private static func cancelingPlays(_ call: Call, of connectionId: String? = nil) -> [CallEvent] {
+        ([call.media.playing].compactMap { $0 } + call.media.queued)
+            .filter { play in connectionId.map { $0 == play.connectionId } ?? true }
+            .map { .playCanceled(CallMediaOperationEvent(operationId: $0.operationId)) }
     }
 
     /// The play after the one that just ended, if any waits.

@@ -15,7 +15,7 @@ extension CallDecider {
             return [.dialOutFailed(CallDialOutFailed(rawId: rawId, failure: failure))]
         case .legHungUp(let rawId):
             guard call.participant(rawId)?.state == .connected else { return [] }
-            return endingIfEmpty([.participantLeft(CallParticipantLeft(rawId: rawId))], call)
+            return afterDepartures([.participantLeft(CallParticipantLeft(rawId: rawId))], call)
         case .tonesPressed(let rawId, let tones):
             return decideTones(tones, from: rawId, call)
         case .playFinished(let operationId):

@@ -75,14 +75,22 @@ public enum CallDecider: Decider {
 
     private static func decideLeave(_ context: ClientContext, _ call: Call) -> [CallEvent] {
         guard call.isActive, call.participant(context.actor.rawId) != nil else { return [] }
-        return endingIfEmpty(
+        return afterDepartures(
             [.participantLeft(CallParticipantLeft(rawId: context.actor.rawId))], call)
     }
 
-    /// The last participant out ends the call, in the same decision (never a call with nobody in
-    /// it). Phone legs still ringing are hung up with it.
-    static func endingIfEmpty(_ events: [CallEvent], _ call: Call) -> [CallEvent] {
-        let after = replay(events, from: call)
+    /// What follows someone leaving, in the same decision: a recognition listening to them ends;
+    /// the last participant out ends the call (never a call with nobody in it), and phone legs
+    /// still ringing are hung up with it.
+    static func afterDepartures(_ events: [CallEvent], _ call: Call) -> [CallEvent] {
+        var events = events
+        var after = replay(events, from: call)
+        if let recognition = after.media.recognition, after.participant(recognition.operation.targetRawId) == nil {
+            let canceled = CallEvent.recognizeCanceled(
+                CallMediaOperationEvent(operationId: recognition.operation.operationId))
+            events.append(canceled)
+            after = evolve(after, canceled)
+        }
         guard after.isActive, after.isEmpty else { return events }
         let ringing = after.participants.map {
             CallEvent.participantRemoved(CallParticipantRemoved(rawId: $0.rawId, reason: .callEnded, removedBy: nil))
@@ -119,7 +127,7 @@ public enum CallDecider: Decider {
             return target.muted ? [] : [.participantMuted(CallParticipantMuted(rawId: rawId, mutedBy: me))]
         case .remove(let rawId):
             _ = try participant(rawId, in: call)
-            return endingIfEmpty(
+            return afterDepartures(
                 [
                     .participantRemoved(
                         CallParticipantRemoved(rawId: rawId, reason: .removedByParticipant, removedBy: me))
@@ -170,9 +178,11 @@ public enum CallDecider: Decider {
         }
     }
 
-    static func participant(_ rawId: String, in call: Call) throws(DomainError) -> CallParticipant {
+    static func participant(
+        _ rawId: String, in call: Call, target: String = "rawId"
+    ) throws(DomainError) -> CallParticipant {
         guard let participant = call.participant(rawId) else {
-            throw DomainError(.notFound, "\(rawId) is not in the call.", target: "rawId")
+            throw DomainError(.notFound, "\(rawId) is not in the call.", target: target)
         }
         return participant
     }
@@ -190,7 +200,7 @@ public enum CallDecider: Decider {
 
     private static func decideDrop(_ rawId: String, _ reason: CallRemovalReason, _ call: Call) -> [CallEvent] {
         guard call.isActive, call.participant(rawId) != nil else { return [] }
-        return endingIfEmpty(
+        return afterDepartures(
             [.participantRemoved(CallParticipantRemoved(rawId: rawId, reason: reason, removedBy: nil))], call)
     }
 

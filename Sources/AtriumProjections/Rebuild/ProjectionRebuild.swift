@@ -51,25 +51,33 @@ public struct ProjectionRebuild: Sendable {
     public func rebuild(progress: @escaping @Sendable (RebuildProgress) -> Void = { _ in }) async throws
         -> RebuildSummary
     {
-        let meter = RebuildMeter(report: progress)
+        let board = RebuildProgressBoard(client: client, logger: logger, kind: "rebuild", projections: projections)
+        let meter = RebuildMeter {
+            progress($0)
+            board.note($0)
+        }
         return try await exclusively {
-            let shadow = ShadowTables(projections, logger: logger)
-            do {
-                var position = try await replay(into: shadow, meter: meter)
-                await meter.enter(.sealing)
-                try await shadow.seal(on: client)
-                position = try await catchUp(from: position, meter: meter)
-                await meter.enter(.swapping)
-                let swap = try await swapIn(shadow, after: position, meter: meter)
-                try? await shadow.dropSinks(on: client)
-                return RebuildSummary(
-                    projections: projections, eventsReplayed: await meter.eventsDone,
-                    eventsApplied: await meter.applied, duration: await meter.elapsed,
-                    eventsAtTheEnd: swap.events, writersHeldOff: swap.held, swapAttempts: swap.attempts)
-            } catch {
-                try? await shadow.drop(on: client)
-                throw error
-            }
+            try await board.posting { try await rebuild(meter: meter) }
+        }
+    }
+
+    private func rebuild(meter: RebuildMeter) async throws -> RebuildSummary {
+        let shadow = ShadowTables(projections, logger: logger)
+        do {
+            var position = try await replay(into: shadow, meter: meter)
+            await meter.enter(.sealing)
+            try await shadow.seal(on: client)
+            position = try await catchUp(from: position, meter: meter)
+            await meter.enter(.swapping)
+            let swap = try await swapIn(shadow, after: position, meter: meter)
+            try? await shadow.dropSinks(on: client)
+            return RebuildSummary(
+                projections: projections, eventsReplayed: await meter.eventsDone,
+                eventsApplied: await meter.applied, duration: await meter.elapsed,
+                eventsAtTheEnd: swap.events, writersHeldOff: swap.held, swapAttempts: swap.attempts)
+        } catch {
+            try? await shadow.drop(on: client)
+            throw error
         }
     }
 
@@ -79,28 +87,36 @@ public struct ProjectionRebuild: Sendable {
     public func verify(
         differenceLimit: Int = 20, progress: @escaping @Sendable (RebuildProgress) -> Void = { _ in }
     ) async throws -> VerifyReport {
-        let meter = RebuildMeter(report: progress)
-        return try await exclusively {
-            let shadow = ShadowTables(projections, logger: logger)
-            let compared = await Result(catching: {
-                var position = try await replay(into: shadow, meter: meter)
-                position = try await catchUp(from: position, meter: meter)
-                await meter.enter(.comparing)
-                let replay = ShadowReplay(projections, batchSize: batchSize, logger: logger)
-                return try await client.withTransaction(logger: logger) { transaction in
-                    try await transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
-                    let last = try await replay.applyVisible(after: position, on: transaction)
-                    return (last, try await shadow.differences(limit: differenceLimit, on: transaction))
-                }
-            })
-            try? await shadow.drop(on: client)
-            let (last, differences) = try compared.get()
-            await meter.caughtUp(last.scanned, applied: last.applied)
-            let summary = RebuildSummary(
-                projections: projections, eventsReplayed: await meter.eventsDone, eventsApplied: await meter.applied,
-                duration: await meter.elapsed, eventsAtTheEnd: last.scanned, writersHeldOff: .zero, swapAttempts: 0)
-            return VerifyReport(summary: summary, differences: differences)
+        let board = RebuildProgressBoard(client: client, logger: logger, kind: "verify", projections: projections)
+        let meter = RebuildMeter {
+            progress($0)
+            board.note($0)
         }
+        return try await exclusively {
+            try await board.posting { try await verify(differenceLimit: differenceLimit, meter: meter) }
+        }
+    }
+
+    private func verify(differenceLimit: Int, meter: RebuildMeter) async throws -> VerifyReport {
+        let shadow = ShadowTables(projections, logger: logger)
+        let compared = await Result(catching: {
+            var position = try await replay(into: shadow, meter: meter)
+            position = try await catchUp(from: position, meter: meter)
+            await meter.enter(.comparing)
+            let replay = ShadowReplay(projections, batchSize: batchSize, logger: logger)
+            return try await client.withTransaction(logger: logger) { transaction in
+                try await transaction.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+                let last = try await replay.applyVisible(after: position, on: transaction)
+                return (last, try await shadow.differences(limit: differenceLimit, on: transaction))
+            }
+        })
+        try? await shadow.drop(on: client)
+        let (last, differences) = try compared.get()
+        await meter.caughtUp(last.scanned, applied: last.applied)
+        let summary = RebuildSummary(
+            projections: projections, eventsReplayed: await meter.eventsDone, eventsApplied: await meter.applied,
+            duration: await meter.elapsed, eventsAtTheEnd: last.scanned, writersHeldOff: .zero, swapAttempts: 0)
+        return VerifyReport(summary: summary, differences: differences)
     }
 
     /// Runs `body` holding the cluster-wide rebuild lock: one rebuild or verify at a time, since
