@@ -14,7 +14,7 @@ import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the Atrium server (Rooms API) until SIGTERM or Ctrl-C.",
+        abstract: "Run the Atrium server (Rooms, Identity, Call Automation, event subscriptions) until SIGTERM or Ctrl-C.",
         discussion: """
             With no DATABASE_URL, a private PostgreSQL cluster is created under --data-dir on first \
             run, migrated, and stopped with the server. The access key comes from ATRIUM_ACCESS_KEY \

@@ -11,8 +11,9 @@ answers after a second and, asked for input, presses 2 then #.
     Tools/example-interpreter                       # starts a scratch server and runs this
     python Tools/examples/interpreter.py --url http://127.0.0.1:8080 --key <access key>
 
-It prints the Call Automation callbacks, the Event Grid events of a webhook subscription, and the
-call's audit history (who did what, and what caused it), each in the order it happened. The SDK
+It prints the Call Automation callbacks (delivered in order), the Event Grid events of a webhook
+subscription (delivered in no promised order, like Event Grid's: sorted here by time), and the
+call's audit history (who did what, and what caused it). The SDK
 conformance suite runs the same `run()` and checks what it returns.
 """
 
@@ -121,6 +122,17 @@ class SignedHTTP:
         return response.json() if response.content else None
 
 
+# Within one decision (a call started by a join, the removals that end it) events share a time.
+_WRITTEN_FIRST = {"CallStarted": 0, "CallParticipantAdded": 1, "CallParticipantRemoved": 2, "CallEnded": 3}
+
+
+def in_order(events):
+    """Event Grid promises no order (deliveries run concurrently, retries overtake): by eventTime,
+    and within one instant in the order a decision writes them."""
+    return sorted(events, key=lambda e: (e["eventTime"],
+                                         _WRITTEN_FIRST.get(e["eventType"].rsplit(".", 1)[-1], 9)))
+
+
 def run(url, key, log=print):
     """Plays the scenario; returns what it saw: ids, callbacks, Event Grid events, the audit trail."""
     credential = AzureKeyCredential(key)
@@ -198,7 +210,7 @@ def run(url, key, log=print):
         return {"room_id": room.id, "call_id": connection.server_call_id,
                 "connection_id": connection.call_connection_id, "patient": patient.raw_id,
                 "doctor": doctor.raw_id, "interpreter": interpreter.raw_id, "tones": tones,
-                "callbacks": list(hooks.callbacks), "events": list(hooks.events), "audit": audit}
+                "callbacks": list(hooks.callbacks), "events": in_order(hooks.events), "audit": audit}
     finally:
         hooks.stop()
 
@@ -221,11 +233,12 @@ def main():
     for e in seen["events"]:
         print(f"  {e['eventTime'][11:23]}  {e['eventType'].removeprefix('Microsoft.Communication.'):<26} {e['subject']}")
     print(f"\nThe call's audit history (GET /audit/streams/call-{seen['call_id']}/events):")
+    people = {seen["doctor"]: "the doctor", seen["patient"]: "the patient"}
     for entry in seen["audit"]:
         cause = entry["cause"]
         why = f"  ← #{cause['version']} {cause['eventType']}" if cause else ""
-        print(f"  #{entry['version']:<3} {entry['recordedAt'][11:23]}  {entry['actor']:<18} "
-              f"{entry['eventType']:<28}{why}")
+        actor = people.get(entry["actor"], entry["actor"])
+        print(f"  #{entry['version']:<3} {entry['recordedAt'][11:23]}  {actor:<18} {entry['eventType']:<28}{why}")
 
 
 if __name__ == "__main__":
