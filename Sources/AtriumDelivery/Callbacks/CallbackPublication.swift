@@ -63,11 +63,21 @@ enum CallbackPublication {
             [(key: "participant", value: identifier(rawId))]
         }
         func pendingAdd(_ rawId: String) -> PendingAdd? { before.pendingAdds.first { $0.rawId == rawId } }
+        /// A member someone added joined, or a dialled phone answered.
+        func enteredCall(_ rawId: String) -> [Callback] {
+            var callbacks: [Callback] = []
+            if let pending = pendingAdd(rawId) {
+                callbacks += callback(
+                    to(pending.connectionId), "AddParticipantSucceeded", pending.operationContext, .success,
+                    participant(rawId))
+            }
+            return callbacks + participantsUpdated(after)
+        }
 
         switch event {
         case .applicationConnected(let e):
             return callback(to(e.connectionId), "CallConnected", e.operationContext)
-                + participantsUpdated(after, to: after.connectedConnections, sequence: nil)
+                + participantsUpdated(after)
         case .applicationDisconnected(let e):
             let connection = before.connection(e.connectionId).map {
                 var c = $0
@@ -83,21 +93,9 @@ enum CallbackPublication {
                     callback($0.disconnected, "CallDisconnected", $0.operationContext)
                 }
         case .participantJoined(let e):
-            var callbacks: [Callback] = []
-            if let pending = pendingAdd(e.rawId) {
-                callbacks += callback(
-                    to(pending.connectionId), "AddParticipantSucceeded", pending.operationContext, .success,
-                    participant(e.rawId))
-            }
-            return callbacks + participantsUpdated(after, to: after.connectedConnections, sequence: nil)
+            return enteredCall(e.rawId)
         case .dialOutAnswered(let e):
-            var callbacks: [Callback] = []
-            if let pending = pendingAdd(e.rawId) {
-                callbacks += callback(
-                    to(pending.connectionId), "AddParticipantSucceeded", pending.operationContext, .success,
-                    participant(e.rawId))
-            }
-            return callbacks + participantsUpdated(after, to: after.connectedConnections, sequence: nil)
+            return enteredCall(e.rawId)
         case .dialOutFailed(let e):
             guard let pending = pendingAdd(e.rawId) else { return [] }
             let result = ResultInformation(code: e.failure.sipCode, subCode: 0, message: e.failure.message)
@@ -122,9 +120,9 @@ enum CallbackPublication {
                     to(connectionId), "RemoveParticipantSucceeded", e.operationContext, .success, participant(e.rawId))
             }
             guard e.reason != .callEnded, before.participant(e.rawId)?.state == .connected else { return callbacks }
-            return callbacks + participantsUpdated(after, to: after.connectedConnections, sequence: nil)
+            return callbacks + participantsUpdated(after)
         case .participantLeft, .participantMuted, .participantUnmuted, .holdChanged:
-            return participantsUpdated(after, to: after.connectedConnections, sequence: nil)
+            return participantsUpdated(after)
         case .playStarted(let e):
             guard let play = after.media.playing, play.operationId == e.operationId else { return [] }
             return callback(to(play.connectionId), "PlayStarted", play.operationContext)
@@ -193,17 +191,15 @@ enum CallbackPublication {
     }
 
     /// The participants now in the call, to every connected connection (ACS numbers these
-    /// callbacks so that a receiver can order them; the publisher sets the number).
-    private static func participantsUpdated(_ call: Call, to connections: [CallConnection], sequence: Int?)
-        -> [Callback]
-    {
+    /// callbacks so that a receiver can order them; the fan-out sets the number).
+    private static func participantsUpdated(_ call: Call) -> [Callback] {
         let participants = call.participants.filter { $0.state == .connected }.map { participant -> JSONValue in
             [
                 "identifier": identifier(participant.rawId), "isMuted": .bool(participant.muted),
                 "isOnHold": .bool(participant.onHold),
             ]
         }
-        return connections.map {
+        return call.connectedConnections.map {
             Callback(
                 connectionId: $0.connectionId, destination: $0.callbackUri, name: "ParticipantsUpdated",
                 operationContext: nil, result: .success, data: [(key: "participants", value: .array(participants))])

@@ -20,7 +20,9 @@ public struct FanOut: LogConsumerHandler {
     }
 
     /// Only the log events some subscription wants leave PostgreSQL.
-    public var selection: EventSelection { .typesChosenBy(sql: SubscriptionDirectory.wantedLogEventTypesSQL) }
+    public var selection: EventSelection {
+        .typesChosenBy(sql: SubscriptionDirectory.wantedLogEventTypesSQL, changedBy: SubscriptionEvent.eventTypes)
+    }
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
         let subscriptions = try await SubscriptionDirectory.all(on: transaction, logger: logger)

@@ -59,6 +59,11 @@ public struct SubscriptionDeleted: Codable, Equatable, Sendable {
 }
 
 extension SubscriptionEvent: EventCodable {
+    /// Every type a subscription's stream may hold.
+    public static let eventTypes = [
+        "SubscriptionCreated", "SubscriptionUpdated", "SubscriptionValidated", "SubscriptionDeleted",
+    ]
+
     public var eventType: String {
         switch self {
         case .created: "SubscriptionCreated"

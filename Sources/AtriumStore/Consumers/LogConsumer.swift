@@ -22,7 +22,9 @@ extension LogConsumerHandler {
 /// - Gap-free: it reads under the transaction-id barrier (`EventStore.readAll`).
 /// - Exactly-once effects: the checkpoint moves in the handler's transaction, fenced on its old
 ///   value, so a batch is never applied twice even if two nodes briefly overlap.
-/// - Woken by LISTEN/NOTIFY on `atrium_events` (sent by `AppendNotifier` after each append), polling every `pollInterval` as the fallback.
+/// - Woken by LISTEN/NOTIFY on `atrium_events` (sent by `AppendNotifier` after each append), polling
+///   every `pollInterval` as the fallback. A consumer of a few event types is woken only by
+///   notifications that name one of them, so it costs nothing while the log fills with others.
 ///   When the barrier hides committed events (a transaction anywhere in the cluster is still
 ///   open), it looks again within milliseconds rather than waiting for a notification.
 /// - Paced: after a batch that did not fill, it waits `pace` before reading again, so that under
@@ -85,14 +87,17 @@ public struct LogConsumer: Service {
             }
             logger.info("consumer is running on this node")
             let doorbell = Doorbell()
+            let wake = WakeFilter(handler.selection)
             let outcome = await Result(catching: {
                 try await lockConnection.listen(on: AppendNotifier.channel) { notifications in
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
-                            for try await _ in notifications { await doorbell.ring() }
+                            for try await notification in notifications where wake.concerns(notification.payload) {
+                                await doorbell.ring()
+                            }
                             throw CancellationError()  // the listening connection went away
                         }
-                        group.addTask { try await self.consume(doorbell: doorbell) }
+                        group.addTask { try await self.consume(doorbell: doorbell, wake: wake) }
                         try await group.next()
                         group.cancelAll()
                     }
@@ -111,13 +116,36 @@ public struct LogConsumer: Service {
         }
     }
 
-    private func consume(doorbell: Doorbell) async throws {
+    private func consume(doorbell: Doorbell, wake: WakeFilter) async throws {
         let clock = ContinuousClock()
         var stored = try await loadCheckpoint()  // what the database holds, the fence of the next move
         var cursor = stored  // how far this node has read; ahead of `stored` only over skipped events
         var storedAt = clock.now
         var barrierWait = Duration.milliseconds(2)
+        // A consumer of a few types reads only when notified of one of them (or to poll): then up to
+        // where the log ended at that moment, which holds the event it was told of (notifications
+        // follow commits), and goes back to waiting. Others read whenever anything was appended.
+        let waitsForItsTypes = wake.isSelective
+        try await wake.refresh(from: store)
+        var readingUpTo = waitsForItsTypes ? try await store.lastPosition() : nil
         while !Task.isCancelled {
+            if waitsForItsTypes, readingUpTo.map({ cursor >= $0 }) ?? true {
+                if stored < cursor {
+                    // Past skipped events only: stored before resting, so that the lag shows none.
+                    try await store.client.withTransaction(logger: logger) { transaction in
+                        try await ConsumerPositions.advance(
+                            name, from: stored, to: cursor, on: transaction, logger: logger)
+                    }
+                    stored = cursor
+                    storedAt = clock.now
+                }
+                await doorbell.wait(timeout: pollInterval)
+                // A chosen selection is chosen again before looking where the log ends: whatever is
+                // appended after that is notified to the new choice.
+                try await wake.refresh(from: store)
+                readingUpTo = try await store.lastPosition()
+                if readingUpTo.map({ cursor >= $0 }) ?? true { continue }
+            }
             let batch = try await nextBatch(after: cursor)
             guard let through = batch.scannedThrough else {
                 // Committed events behind a still-running transaction bring no further NOTIFY when
@@ -125,7 +153,7 @@ public struct LogConsumer: Service {
                 if try await store.hasEvents(after: cursor) {
                     try await Task.sleep(for: barrierWait)
                     barrierWait = min(barrierWait * 2, .milliseconds(100))
-                } else {
+                } else if !waitsForItsTypes {
                     await doorbell.wait(timeout: pollInterval)
                 }
                 continue
@@ -143,7 +171,9 @@ public struct LogConsumer: Service {
                 storedAt = clock.now
             }
             cursor = through
-            if !batch.full { try await Task.sleep(for: pace) }
+            if !batch.full, !waitsForItsTypes || readingUpTo.map({ cursor < $0 }) ?? false {
+                try await Task.sleep(for: pace)
+            }
         }
     }
 

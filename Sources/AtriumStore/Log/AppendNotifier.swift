@@ -4,7 +4,8 @@ import Synchronization
 
 /// Tells the log's consumers, on every node, that events were appended: `NOTIFY atrium_events`,
 /// sent after the append has committed and coalesced so that a burst of appends costs one notification
-/// (at most one every `minimumInterval`).
+/// (at most one every `minimumInterval`). Its payload names the event types appended since the last
+/// one (`AppendedTypes`), so a consumer of a few types sleeps through everything else.
 ///
 /// Notifying inside the append transaction would hold PostgreSQL's notify lock through every
 /// commit and serialise all writers; outside it, at most one notification is in flight at a time.
@@ -12,6 +13,7 @@ final class AppendNotifier: Sendable {
     private struct State {
         var inFlight = false
         var pending = false
+        var types = AppendedTypes()
     }
 
     static let channel = "atrium_events"
@@ -28,10 +30,11 @@ final class AppendNotifier: Sendable {
         self.logger = logger
     }
 
-    /// Called after a commit. Starts a notification unless one is on its way, in which case
-    /// one more follows it.
-    func poke() {
+    /// Called after a commit of events of `types` (nil: unknown, so every consumer looks). Starts a
+    /// notification unless one is on its way, in which case one more follows it.
+    func poke(types: [String]?) {
         let start = state.withLock { state in
+            state.types.add(types)
             if state.inFlight {
                 state.pending = true
                 return false
@@ -44,9 +47,13 @@ final class AppendNotifier: Sendable {
 
     private func send() async {
         while true {
-            state.withLock { $0.pending = false }
+            let payload = state.withLock { state in
+                state.pending = false
+                defer { state.types = AppendedTypes() }
+                return state.types.payload
+            }
             do {
-                try await client.query("SELECT pg_notify(\(Self.channel), '')", logger: logger)
+                try await client.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
             } catch {
                 // Consumers also poll: a lost notification only delays them.
                 logger.debug("NOTIFY failed", metadata: ["error": "\(error)"])

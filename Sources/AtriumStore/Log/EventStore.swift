@@ -20,7 +20,7 @@ public struct EventStore: Sendable {
     /// Wakes the log's consumers. `append` does it for its own transactions; whoever appends
     /// inside a transaction of their own calls this after committing it.
     public func announceAppends() {
-        notifier.poke()
+        notifier.poke(types: nil)
     }
 
     /// The outcome of an append: where the last event landed.
@@ -53,7 +53,7 @@ public struct EventStore: Sendable {
             // Its own transaction: grouped with concurrent appends (see AppendBatcher).
             switch try await batcher.append(pending) {
             case .appended(let positions, let version):
-                notifier.poke()
+                notifier.poke(types: pending.eventTypes)
                 return Appended(globalPositions: positions, streamVersion: version)
             case .conflict:
                 throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
@@ -158,7 +158,7 @@ public struct EventStore: Sendable {
             switch selection {
             case .all: (nil, "NULL::text[]")  // handled above
             case .types(let names): (names, "NULL::text[]")
-            case .typesChosenBy(let sql): (nil, sql)
+            case .typesChosenBy(let sql, _): (nil, sql)
             }
         let query: PostgresQuery = """
             SELECT \(unescaped: RecordedEventRow.columns) FROM events
@@ -170,6 +170,26 @@ public struct EventStore: Sendable {
         return (
             try await RecordedEventRow.decodeAll(try await client.query(query, logger: logger)), through, Int(scanned)
         )
+    }
+
+    /// The types a selection's query chooses now (`EventSelection.typesChosenBy`).
+    public func chosenTypes(_ sql: String) async throws -> [String] {
+        let query = PostgresQuery(unsafeSQL: "SELECT COALESCE((\(sql)), '{}'::text[])")
+        for try await types in try await client.query(query, logger: logger).decode([String].self) { return types }
+        return []
+    }
+
+    /// Where the log ends now (its last committed event), barrier or not; nil when it is empty.
+    public func lastPosition() async throws -> LogPosition? {
+        let query: PostgresQuery = """
+            SELECT transaction_id::text::bigint, global_position FROM events
+             ORDER BY events.transaction_id DESC, events.global_position DESC
+             LIMIT 1
+            """
+        for try await (tx, position) in try await client.query(query, logger: logger).decode((Int64, Int64).self) {
+            return LogPosition(transactionId: tx, globalPosition: position)
+        }
+        return nil
     }
 
     /// Whether any event lies after `position`, barrier or not: an empty `readAll` with events
