@@ -14,7 +14,7 @@ struct SimulatedCarrierTests {
                 legId: "leg"))
     }
 
-    @Test func answersAfterTheSecondsOfTheSecondToLastButOneDigit() async throws {
+    @Test func answersAfterAsManySecondsAsItsThirdToLastDigitSays() async throws {
         #expect(
             try await place("+14255550120") == [
                 CarrierReport(after: .seconds(1), .legAnswered(rawId: "4:+14255550120"))
