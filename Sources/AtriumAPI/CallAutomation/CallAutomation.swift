@@ -65,9 +65,9 @@ public struct CallAutomation: Sendable {
         _ action: AutomationAction, on connectionId: String, context: CommandContext, repeatability: Repeatability?,
         respond: @escaping (Call) throws -> CommandResponse
     ) async throws -> CommandHandler<CallDecider>.Outcome {
-        let (callId, roomId) = try await locate(connectionId)
+        let (callId, roomId, correlationId) = try await locate(connectionId)
         var context = context
-        context.correlationId = try await correlationId(ofCall: callId) ?? context.correlationId
+        context.correlationId = correlationId
         let room = try await roomCalls.loadRoom(roomId)
         let command = CallCommand.automate(
             action, AutomationContext(connectionId: connectionId, room: room, now: context.now))
@@ -78,11 +78,10 @@ public struct CallAutomation: Sendable {
 
     /// The call a connection belongs to, as it is now.
     public func connected(_ connectionId: String) async throws -> Connected {
-        let (callId, _) = try await locate(connectionId)
+        let (callId, _, correlationId) = try await locate(connectionId)
         let call = try await roomCalls.loadCall(callId)
         guard let connection = call.connection(connectionId) else { throw Self.connectionNotFound(connectionId) }
-        return Connected(
-            call: call, connection: connection, correlationId: try await correlationId(ofCall: callId) ?? UUID())
+        return Connected(call: call, connection: connection, correlationId: correlationId)
     }
 
     // MARK: Recording
@@ -153,11 +152,12 @@ public struct CallAutomation: Sendable {
 
     // MARK: Lookups
 
-    private func locate(_ connectionId: String) async throws -> (callId: String, roomId: RoomId) {
-        guard let (callId, roomId) = try await lookups.call(ofConnection: connectionId),
+    /// The connection's call, its room and its correlation id, in one query.
+    private func locate(_ connectionId: String) async throws -> (callId: String, roomId: RoomId, correlationId: UUID) {
+        guard let (callId, roomId, correlationId) = try await lookups.call(ofConnection: connectionId),
             let room = try? RoomId(validating: roomId)
         else { throw Self.connectionNotFound(connectionId) }
-        return (callId, room)
+        return (callId, room, correlationId)
     }
 
     /// The correlation id the call started under.

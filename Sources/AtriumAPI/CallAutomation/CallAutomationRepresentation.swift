@@ -74,7 +74,7 @@ enum CallAutomationRepresentation {
     static func recording(_ recording: CallRecording) -> JSONValue {
         [
             "recordingId": .string(recording.recordingId), "recordingState": .string(recording.state.rawValue),
-            "recordingKind": "azureCommunicationServices",
+            "recordingKind": .string(recording.kind),
         ]
     }
 }

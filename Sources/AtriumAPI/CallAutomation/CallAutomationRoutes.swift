@@ -78,7 +78,6 @@ struct CallAutomationRoutes: Sendable {
         let (connectionId, action) = try Self.split(try Self.parameter("connectionId", context))
         let body = try await JSONBody.object(of: request)
         let operationContext = try CallAutomationRequests.string("operationContext", in: body)
-        let empty: (Call) -> CommandResponse
         switch action {
         case "terminate":
             return try await act(.terminate, on: connectionId, request, context) { _ in CommandResponse(status: 204) }
@@ -89,12 +88,14 @@ struct CallAutomationRoutes: Sendable {
                 playTo: try CallAutomationRequests.identifiers(body["playTo"], field: "playTo"),
                 loop: try CallAutomationRequests.bool("loop", in: body["playOptions"]) ?? false)
             let interrupt = try JSONBody.bool("interruptCallMediaOperation", in: body) ?? false
-            empty = { _ in CommandResponse(status: 202) }
-            return try await act(.play(operation, interrupt: interrupt), on: connectionId, request, context, empty)
+            return try await act(.play(operation, interrupt: interrupt), on: connectionId, request, context) { _ in
+                CommandResponse(status: 202)
+            }
         case "recognize":
             let operation = try Self.recognize(body, connectionId: connectionId, operationContext: operationContext)
-            empty = { _ in CommandResponse(status: 202) }
-            return try await act(.recognize(operation), on: connectionId, request, context, empty)
+            return try await act(.recognize(operation), on: connectionId, request, context) { _ in
+                CommandResponse(status: 202)
+            }
         case "cancelAllMediaOperations":
             return try await act(.cancelMedia, on: connectionId, request, context) { _ in CommandResponse(status: 202) }
         case "sendDtmfTones":

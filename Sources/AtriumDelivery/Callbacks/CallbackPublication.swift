@@ -8,7 +8,7 @@ import Foundation
 /// a connection that has hung up hears nothing more (but its own CallDisconnected).
 enum CallbackPublication {
     /// One callback for one connection, before it is put in its CloudEvents envelope.
-    struct Callback: Equatable {
+    struct Callback {
         var connectionId: String
         var destination: String
         /// `CallConnected`, `AddParticipantFailed`, … (published as `Microsoft.Communication.<name>`).
@@ -22,11 +22,6 @@ enum CallbackPublication {
         var deliveryKey: String?
 
         var outboxKey: String { deliveryKey ?? "callback:\(connectionId)" }
-
-        static func == (lhs: Callback, rhs: Callback) -> Bool {
-            lhs.connectionId == rhs.connectionId && lhs.name == rhs.name && lhs.operationContext == rhs.operationContext
-                && lhs.result == rhs.result && JSONValue.object(lhs.data) == JSONValue.object(rhs.data)
-        }
     }
 
     /// ACS's `resultInformation`.
@@ -212,7 +207,7 @@ enum CallbackPublication {
             (key: "recordingId", value: .string(recording.recordingId)),
             (key: "state", value: .string(recording.state.rawValue)),
             (key: "startDateTime", value: .string(Timestamp.format(recording.startedAt))),
-            (key: "recordingKind", value: .string(RecordingKind.wireName(recording.kind))),
+            (key: "recordingKind", value: .string(recording.kind)),
         ]
         var callbacks = call.connectedConnections.map {
             Callback(
@@ -232,13 +227,6 @@ enum CallbackPublication {
 
     static func identifier(_ rawId: String) -> JSONValue {
         CommunicationIdentifierJSON.make(rawId: rawId)
-    }
-}
-
-/// ACS's `recordingKind` on the wire.
-enum RecordingKind {
-    static func wireName(_ kind: String) -> String {
-        kind == "AzureCommunicationServices" ? "azureCommunicationServices" : kind
     }
 }
 

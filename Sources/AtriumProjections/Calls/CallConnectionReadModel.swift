@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -12,14 +13,22 @@ public struct CallConnectionReadModel: Sendable {
         self.logger = logger
     }
 
-    /// The call a connection belongs to, and the call's room, if the connection was ever made.
-    public func call(ofConnection connectionId: String) async throws -> (callId: String, roomId: String)? {
+    /// The call a connection belongs to, the call's room, and the correlation id the call started
+    /// under (its first event's), if the connection was ever made.
+    public func call(ofConnection connectionId: String) async throws -> (
+        callId: String, roomId: String, correlationId: UUID
+    )? {
         let rows = try await client.query(
             """
-            SELECT k.call_id, k.room_id FROM call_connections c JOIN calls k ON k.call_id = c.call_id
+            SELECT k.call_id, k.room_id, (e.metadata->>'correlationId')::uuid
+              FROM call_connections c
+              JOIN calls k ON k.call_id = c.call_id
+              JOIN events e ON e.stream_id = 'call-' || k.call_id AND e.stream_version = 1
              WHERE c.connection_id = \(connectionId)
             """, logger: logger)
-        for try await (callId, roomId) in rows.decode((String, String).self) { return (callId, roomId) }
+        for try await (callId, roomId, correlationId) in rows.decode((String, String, UUID).self) {
+            return (callId, roomId, correlationId)
+        }
         return nil
     }
 

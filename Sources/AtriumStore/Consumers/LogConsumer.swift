@@ -122,6 +122,15 @@ public struct LogConsumer: Service {
         var cursor = stored  // how far this node has read; ahead of `stored` only over skipped events
         var storedAt = clock.now
         var barrierWait = Duration.milliseconds(2)
+        /// Applies `events` (if any) and moves the checkpoint to `through`, in one transaction.
+        func commit(_ events: [RecordedEvent], through: LogPosition) async throws {
+            try await store.client.withTransaction(logger: logger) { transaction in
+                if !events.isEmpty { try await handler.handle(events, transaction: transaction, logger: logger) }
+                try await ConsumerPositions.advance(name, from: stored, to: through, on: transaction, logger: logger)
+            }
+            stored = through
+            storedAt = clock.now
+        }
         // A consumer of a few types reads only when notified of one of them (or to poll): then up to
         // where the log ended at that moment, which holds the event it was told of (notifications
         // follow commits), and goes back to waiting. Others read whenever anything was appended.
@@ -130,15 +139,8 @@ public struct LogConsumer: Service {
         var readingUpTo = waitsForItsTypes ? try await store.lastPosition() : nil
         while !Task.isCancelled {
             if waitsForItsTypes, readingUpTo.map({ cursor >= $0 }) ?? true {
-                if stored < cursor {
-                    // Past skipped events only: stored before resting, so that the lag shows none.
-                    try await store.client.withTransaction(logger: logger) { transaction in
-                        try await ConsumerPositions.advance(
-                            name, from: stored, to: cursor, on: transaction, logger: logger)
-                    }
-                    stored = cursor
-                    storedAt = clock.now
-                }
+                // Past skipped events only: stored before resting, so that the lag shows none.
+                if stored < cursor { try await commit([], through: cursor) }
                 await doorbell.wait(timeout: pollInterval)
                 // A chosen selection is chosen again before looking where the log ends: whatever is
                 // appended after that is notified to the new choice.
@@ -160,15 +162,7 @@ public struct LogConsumer: Service {
             }
             barrierWait = .milliseconds(2)
             if !batch.events.isEmpty || clock.now - storedAt >= skippedCheckpointInterval {
-                try await store.client.withTransaction(logger: logger) { transaction in
-                    if !batch.events.isEmpty {
-                        try await handler.handle(batch.events, transaction: transaction, logger: logger)
-                    }
-                    try await ConsumerPositions.advance(
-                        name, from: stored, to: through, on: transaction, logger: logger)
-                }
-                stored = through
-                storedAt = clock.now
+                try await commit(batch.events, through: through)
             }
             cursor = through
             if !batch.full, !waitsForItsTypes || readingUpTo.map({ cursor < $0 }) ?? false {

@@ -9,7 +9,7 @@ public struct CallRecording: Codable, Equatable, Sendable {
 
     public var recordingId: String
     public var state: State
-    /// ACS's `recordingKind`.
+    /// ACS's `recordingKind`, as on the wire.
     public var kind: String
     public var contentType: String
     public var channelType: String
@@ -19,7 +19,7 @@ public struct CallRecording: Codable, Equatable, Sendable {
     public var startedAt: Date
 
     public init(
-        recordingId: String, state: State = .active, kind: String = "AzureCommunicationServices",
+        recordingId: String, state: State = .active, kind: String = "azureCommunicationServices",
         contentType: String = "audio", channelType: String = "mixed", format: String = "wav",
         stateCallbackUri: String?, startedAt: Date
     ) {
