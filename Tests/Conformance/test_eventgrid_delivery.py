@@ -280,6 +280,8 @@ def test_event_grid_validation_by_the_validation_url(atrium, client, identities)
     call = RoomCall(atrium, client, identities)
     with EventReceiver(handshake="validation_url") as receiver:
         with subscribed(atrium, receiver, room_id=call.room.id, types=[CALL_STARTED]):
+            # The subscription may show Succeeded before the receiver's thread has read its GET's answer.
+            receiver.wait_until(lambda r: r.validation_url_results, 10, "the validationUrl GET's answer")
             assert receiver.validation_url_results == [200], (
                 f"GET validationUrl answered {receiver.validation_url_results}")
             call.run()
