@@ -2,13 +2,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
+/// Made once: a generic type cannot hold it, and building the set on every request costs.
+private let publicAPIPaths: Set<String> = ["/healthz", "/readyz", "/openapi.json", "/metrics"]
+
 /// Reads the body (bounded: larger is 413) and checks the HMAC signature before any route runs.
 /// Health probes, metrics, the API description and event subscriptions' validation URLs are public.
 struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: HMACAuthenticator
     let clock: @Sendable () -> Date
 
-    static var publicPaths: Set<String> { ["/healthz", "/readyz", "/openapi.json", "/metrics"] }
+    static var publicPaths: Set<String> { publicAPIPaths }
 
     /// `GET /eventSubscriptions/{name}/validate`: the subscriber's endpoint (or its owner) follows
     /// the link a handshake sent it, holding the code but not the access key.
@@ -32,9 +35,11 @@ struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = try await request.collectBody(upTo: RequestLimits.maxBodyBytes)
         // Only what the signature covers: the headers it names, and the authority as `host`.
         var headers: [String: String] = [:]
-        if let authorization = request.headers[.authorization] {
+        let authorization = request.headers[.authorization]
+        let parsed = authorization.flatMap(HMACAuthorization.init)
+        if let authorization {
             headers["authorization"] = authorization
-            for name in HMACAuthenticator.signedHeaderNames(in: authorization) {
+            for name in parsed?.signedHeaders ?? [] {
                 if name != "host", let field = HTTPField.Name(name), let value = request.headers[field] {
                     headers[name] = value
                 }
@@ -45,7 +50,7 @@ struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             .init(
                 method: request.method.rawValue, target: request.head.path ?? request.uri.string, headers: headers,
                 body: Array(buffer: body)),
-            now: clock())
+            authorization: parsed, now: clock())
         return try await next(request, context)
     }
 }

@@ -10,10 +10,15 @@ public struct HMACAuthenticator: Sendable {
     /// The access key's bytes; user tokens derive their own key from them.
     let keyBytes: Data
 
+    /// HMAC with the key already absorbed: a copy per request skips hashing the padded key again
+    /// (HMAC is a value type; its hash state is copied on write).
+    private let keyedMAC: HMAC<SHA256>
+
     /// The key is the access key's base64-decoded bytes.
     public init?(accessKey base64: String) {
         guard let bytes = Data(base64Encoded: base64), !bytes.isEmpty else { return nil }
         keyBytes = bytes
+        keyedMAC = HMAC<SHA256>(key: SymmetricKey(data: bytes))
     }
 
     // Built per use: Crypto's SymmetricKey is not Sendable.
@@ -34,22 +39,22 @@ public struct HMACAuthenticator: Sendable {
         }
     }
 
-    /// The lower-cased header names an Authorization value says it signed.
-    public static func signedHeaderNames(in authorization: String) -> [String] {
-        HMACAuthorization(authorization)?.signedHeaders ?? []
-    }
-
     public static let emptyBodyHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
     public func verify(_ request: SignedRequest, now: Date) throws(APIError) {
+        try verify(request, authorization: request.headers["authorization"].flatMap(HMACAuthorization.init), now: now)
+    }
+
+    /// `authorization` is the request's Authorization header, already parsed (the middleware needs
+    /// its header names first); nil when it is missing or malformed.
+    func verify(_ request: SignedRequest, authorization parsed: HMACAuthorization?, now: Date) throws(APIError) {
         guard let authorization = request.headers["authorization"] else {
             throw .unauthorized("The Authorization header is missing: sign the request with HMAC-SHA256.")
         }
         guard authorization.hasPrefix("HMAC-SHA256 ") else {
             throw .unauthorized("The Authorization header must use the HMAC-SHA256 scheme.")
         }
-        guard let parsed = HMACAuthorization(authorization), !parsed.signedHeaders.isEmpty,
-            let signatureBytes = Data(base64Encoded: parsed.signature)
+        guard let parsed, !parsed.signedHeaders.isEmpty, let signatureBytes = Data(base64Encoded: parsed.signature)
         else { throw .unauthorized("The Authorization header must carry SignedHeaders and a base64 Signature.") }
         let names = parsed.signedHeaders
         guard names.contains("host"), names.contains("x-ms-content-sha256"),
@@ -73,11 +78,10 @@ public struct HMACAuthenticator: Sendable {
             values.append(value)
         }
         let signedValues = values.joined(separator: ";")
-        let key = self.key
         func signs(_ target: String) -> Bool {
-            let stringToSign = "\(request.method)\n\(target)\n\(signedValues)"
-            return HMAC<SHA256>.isValidAuthenticationCode(
-                signatureBytes, authenticating: Data(stringToSign.utf8), using: key)
+            var mac = keyedMAC
+            mac.update(data: Array("\(request.method)\n\(target)\n\(signedValues)".utf8))
+            return mac.finalize() == signatureBytes  // constant-time
         }
         if signs(request.target) { return }
         if let decoded = request.target.removingPercentEncoding, decoded != request.target, signs(decoded) { return }

@@ -1,3 +1,4 @@
+import AtriumDomain
 import Foundation
 
 /// Who issues a command, why, and when: becomes every resulting event's metadata.
@@ -10,7 +11,7 @@ public struct CommandContext: Sendable {
     public var now: Date
 
     public init(
-        actor: String, correlationId: UUID = UUID(), causationId: UUID? = nil, requestId: String? = nil, now: Date
+        actor: String, correlationId: UUID = .random(), causationId: UUID? = nil, requestId: String? = nil, now: Date
     ) {
         self.actor = actor
         self.correlationId = correlationId

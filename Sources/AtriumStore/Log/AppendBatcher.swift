@@ -43,44 +43,70 @@ final class AppendBatcher: Sendable {
                 state.writers += 1
                 return true
             }
-            if startWriter {
-                // On an event loop, like the requests it answers (see EventLoopTaskExecutor).
-                let executor = EventLoopTaskExecutor(PostgresClient.defaultEventLoopGroup.next())
-                Task(executorPreference: executor) { await self.write() }
+            if startWriter { Task { await self.write() } }
+        }
+    }
+
+    /// Writes batches until the queue is empty, on one leased connection: leasing per batch went
+    /// through the pool's bookkeeping (and a hop to Dispatch) for every batch.
+    private func write() async {
+        while true {
+            do {
+                let drained = try await client.withConnection { connection in
+                    // On the connection's event loop (see EventLoopTaskExecutor): its replies resume
+                    // this task without a thread hop.
+                    await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                        while let batch = self.nextBatch() {
+                            // A broken connection fails its batch; the next one leases another.
+                            guard await self.write(batch, on: connection) else { return false }
+                        }
+                        return true
+                    }
+                }
+                if drained { return }
+            } catch {
+                // No connection to be had: what waits now fails with that error.
+                guard let batch = nextBatch() else { return }
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
         }
     }
 
-    /// Writes batches until the queue is empty.
-    private func write() async {
-        while true {
-            let batch = state.withLock { state in
-                let batch = Array(state.queue.prefix(Self.maximumBatch))
-                state.queue.removeFirst(batch.count)
-                if batch.isEmpty { state.writers -= 1 }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                let outcomes = try await executeFastThenGuarded(batch.map(\.append))
-                for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
-            } catch {
-                for waiting in batch { waiting.continuation.resume(throwing: error) }
-            }
+    /// The next batch, or nil (and one writer fewer) when nothing waits.
+    private func nextBatch() -> [Waiting]? {
+        state.withLock { state in
+            let batch = Array(state.queue.prefix(Self.maximumBatch))
+            state.queue.removeFirst(batch.count)
+            if batch.isEmpty { state.writers -= 1 }
+            return batch.isEmpty ? nil : batch
+        }
+    }
+
+    /// Answers every append of the batch; false when the connection failed under it.
+    private func write(_ batch: [Waiting], on connection: PostgresConnection) async -> Bool {
+        do {
+            let outcomes = try await executeFastThenGuarded(batch.map(\.append), on: connection)
+            for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+            return true
+        } catch {
+            for waiting in batch { waiting.continuation.resume(throwing: error) }
+            return !connection.isClosed && (error as? PSQLError)?.serverInfo != nil
         }
     }
 
     /// The fast form first. If it aborted (a deadlock with another batch or node, a serialisation
     /// failure, or an item that raised) nothing of it was written, and the batch goes again in the
     /// guarded form, where an item that raises fails alone.
-    private func executeFastThenGuarded(_ appends: [PendingAppend]) async throws -> [AppendOutcome] {
+    private func executeFastThenGuarded(_ appends: [PendingAppend], on connection: PostgresConnection)
+        async throws -> [AppendOutcome]
+    {
         do {
-            return try await execute(appends, as: AppendBatch.init)
+            return try await execute(appends, as: AppendBatch.init, on: connection)
         } catch let error as PSQLError where error.serverInfo != nil {
             logger.info(
                 "append batch aborted; retrying with each append isolated",
                 metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
-            return try await execute(appends, as: GuardedAppendBatch.init)
+            return try await execute(appends, as: GuardedAppendBatch.init, on: connection)
         }
     }
 
@@ -88,7 +114,7 @@ final class AppendBatcher: Sendable {
     /// because nothing in `append_batch` can fail at commit time (no deferred constraints, READ
     /// COMMITTED); were that to change, the batch would need an explicit COMMIT before answering.
     private func execute<Statement: PostgresPreparedStatement>(
-        _ appends: [PendingAppend], as statement: ([PendingAppend]) -> Statement
+        _ appends: [PendingAppend], as statement: ([PendingAppend]) -> Statement, on connection: PostgresConnection
     ) async throws -> [AppendOutcome] where Statement.Row == AppendBatchBindings.Row {
         // Rows are locked in item order: sorting by stream (stably, keeping one stream's appends in
         // arrival order) gives every batch the same lock order, so two batches cannot deadlock.
@@ -96,7 +122,7 @@ final class AppendBatcher: Sendable {
         var positions = Array(repeating: [Int64](), count: appends.count)
         var versions = Array(repeating: Int64(0), count: appends.count)
         var outcomes = [AppendOutcome?](repeating: nil, count: appends.count)
-        for try await (item, outcome, position, version, message) in try await client.execute(
+        for try await (item, outcome, position, version, message) in try await connection.execute(
             statement(order.map { appends[$0] }), logger: logger)
         {
             let index = order[Int(item) - 1]

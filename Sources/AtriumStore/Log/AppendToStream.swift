@@ -19,7 +19,7 @@ struct AppendToStream: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 9)
-        try bindings.append(append.stream)
+        bindings.append(append.stream)
         try bindings.append(append.expectedVersion)
         try bindings.append(append.eventIds)
         try bindings.append(append.eventTypes)

@@ -9,7 +9,7 @@ public struct NewEvent: Sendable {
     public var data: Data
     public var metadata: EventMetadata
 
-    public init(eventId: UUID = UUID(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata)
+    public init(eventId: UUID = .random(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata)
     {
         self.eventId = eventId
         self.eventType = eventType
@@ -18,7 +18,7 @@ public struct NewEvent: Sendable {
         self.metadata = metadata
     }
 
-    public init(_ event: some EventCodable, metadata: EventMetadata, eventId: UUID = UUID()) throws {
+    public init(_ event: some EventCodable, metadata: EventMetadata, eventId: UUID = .random()) throws {
         self.init(
             eventId: eventId, eventType: event.eventType, schemaVersion: event.schemaVersion,
             data: try event.encodedData(),
