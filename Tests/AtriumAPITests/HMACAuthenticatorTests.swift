@@ -72,3 +72,30 @@ struct HMACAuthenticatorTests {
         #expect(throws: APIError.self) { try authenticator.verify(bearer, now: Self.now) }
     }
 }
+
+/// `x-ms-date` as the SDKs and HTTP libraries write it, and what is not a date.
+struct SignedDateTests {
+    let authenticator = HMACAuthenticator(accessKey: HMACAuthenticatorTests.key)!
+
+    func verify(date: String, now: Date) throws {
+        try authenticator.verify(HMACAuthenticatorTests().request(target: "/rooms", date: date), now: now)
+    }
+
+    @Test func aSingleDigitDayExtraSpacesAndUTCAreAccepted() throws {
+        let now = Date(timeIntervalSince1970: 1_764_547_200)  // Mon, 1 Dec 2025 00:00:00 GMT
+        try verify(date: "Mon, 1 Dec 2025 00:00:00 GMT", now: now)
+        try verify(date: "Mon, 01 Dec 2025 00:00:00 UTC", now: now)
+        try verify(date: "Mon,  01  Dec 2025 00:00:00 GMT", now: now)
+        try verify(date: "Sun, 30 Nov 2025 23:59:59 GMT", now: now)
+    }
+
+    @Test(arguments: [
+        "", "Mon, 24 Nov 2025 16:00:00", "Mon 24 Nov 2025 16:00:00 GMT", "Mon, 24 Nov 2025 16:00:00 CET",
+        "Mon, 24 Foo 2025 16:00:00 GMT", "Mon, 31 Nov 2025 16:00:00 GMT", "Mon, 24 Nov 2025 24:00:00 GMT",
+        "Mon, 24 Nov 2025 16-00-00 GMT", "Mon, 24 Nov 25 16:00:00 GMT", "Mon, 124 Nov 2025 16:00:00 GMT",
+        "Mon, +4 Nov 2025 16:00:00 GMT", "Mon, 24 Nov 2025 16:00:00 GMT extra", "2025-11-24T16:00:00Z",
+    ])
+    func whatIsNotAnRFC1123DateIsRefused(date: String) {
+        #expect(throws: APIError.self) { try verify(date: date, now: HMACAuthenticatorTests.now) }
+    }
+}

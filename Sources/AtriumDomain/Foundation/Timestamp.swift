@@ -103,6 +103,15 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(unixSeconds) + Double(micros) / 1_000_000)
     }
 
+    /// A UTC calendar date and time of day (years 0001 to 9999); nil if no such moment exists.
+    public static func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Date(timeIntervalSince1970: Double(Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)))
+    }
+
     private static let earliestUnixSeconds = Int64(daysFromCivil(year: 1, month: 1, day: 1)) * 86_400
     private static let latestUnixSeconds = Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400 - 1
 
