@@ -2,16 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Made once: a generic type cannot hold it, and building the set on every request costs.
-private let publicAPIPaths: Set<String> = ["/healthz", "/readyz", "/openapi.json", "/metrics"]
+/// Health probes, metrics and the API description. Made once (a generic type cannot hold a stored
+/// static): building the set cost on every request.
+private let publicPaths: Set<String> = ["/healthz", "/readyz", "/openapi.json", "/metrics"]
 
 /// Reads the body (bounded: larger is 413) and checks the HMAC signature before any route runs.
 /// Health probes, metrics, the API description and event subscriptions' validation URLs are public.
 struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: HMACAuthenticator
     let clock: @Sendable () -> Date
-
-    static var publicPaths: Set<String> { publicAPIPaths }
 
     /// `GET /eventSubscriptions/{name}/validate`: the subscriber's endpoint (or its owner) follows
     /// the link a handshake sent it, holding the code but not the access key.
@@ -26,7 +25,7 @@ struct HMACAuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         async throws -> Response
     {
         // The client calling API authenticates users by their bearer tokens, not the access key.
-        guard !Self.publicPaths.contains(request.uri.path), !request.uri.path.hasPrefix("/client/"),
+        guard !publicPaths.contains(request.uri.path), !request.uri.path.hasPrefix("/client/"),
             !Self.isSubscriptionValidation(request)
         else {
             return try await next(request, context)

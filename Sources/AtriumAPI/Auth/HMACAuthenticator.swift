@@ -21,9 +21,6 @@ public struct HMACAuthenticator: Sendable {
         keyedMAC = HMAC<SHA256>(key: SymmetricKey(data: bytes))
     }
 
-    // Built per use: Crypto's SymmetricKey is not Sendable.
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
-
     /// The parts of a request that take part in the signature.
     public struct SignedRequest: Sendable {
         public var method: String
@@ -90,7 +87,8 @@ public struct HMACAuthenticator: Sendable {
 
     /// Signs a request the way the SDKs do (used by the benchmark client and tests).
     public func signature(method: String, target: String, date: String, host: String, bodyHash: String) -> String {
-        let stringToSign = "\(method)\n\(target)\n\(date);\(host);\(bodyHash)"
-        return Data(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)).base64EncodedString()
+        var mac = keyedMAC
+        mac.update(data: Array("\(method)\n\(target)\n\(date);\(host);\(bodyHash)".utf8))
+        return Data(mac.finalize()).base64EncodedString()
     }
 }

@@ -92,24 +92,32 @@ public enum Timestamp {
         } else {
             return nil
         }
-        guard index == chars.count, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
-            hour < 24, minute < 60, second < 61
+        guard index == chars.count,
+            let local = unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let unixSeconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        let utcSeconds = local - Int64(offsetSeconds)
         // Years 0001 to 9999 in UTC, once the offset is applied: what four digits can print back and
         // PostgreSQL can store.
-        guard (earliestUnixSeconds...latestUnixSeconds).contains(unixSeconds) else { return nil }
-        return Date(timeIntervalSince1970: Double(unixSeconds) + Double(micros) / 1_000_000)
+        guard (earliestUnixSeconds...latestUnixSeconds).contains(utcSeconds) else { return nil }
+        return Date(timeIntervalSince1970: Double(utcSeconds) + Double(micros) / 1_000_000)
     }
 
     /// A UTC calendar date and time of day (years 0001 to 9999); nil if no such moment exists.
     public static func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
-        guard (1...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+        guard (1...9999).contains(year),
+            let seconds = unixSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(seconds))
+    }
+
+    /// Seconds since the epoch of a calendar date and time of day read as UTC; nil when the month,
+    /// day or time does not exist (a leap second, 60, is let through).
+    private static func unixSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
             (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        return Date(timeIntervalSince1970: Double(Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)))
+        return Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400
+            + Int64(hour * 3600 + minute * 60 + second)
     }
 
     private static let earliestUnixSeconds = Int64(daysFromCivil(year: 1, month: 1, day: 1)) * 86_400

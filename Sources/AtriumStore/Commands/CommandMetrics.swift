@@ -25,10 +25,10 @@ enum CommandMetrics {
 
     /// Counters by label and dimensions, made once each: making one goes through the metrics
     /// factory (a lock, name validation, a registry lookup), and this runs on every command.
-    private static let counters = Mutex<[String: Counter]>([:])
+    private static let counters = Mutex<[[String]: Counter]>([:])
 
     private static func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1F}")
+        let key = [label] + dimensions.flatMap { [$0.0, $0.1] }
         return counters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = Counter(label: label, dimensions: dimensions)
