@@ -24,7 +24,7 @@ enum AppendOutcome: Sendable {
     case failed(String)
 }
 
-/// `append_batch_fast` (Migrations/0005): several appends, one statement, one transaction. Expected
+/// `append_batch_fast` (Migrations/0005, 0013): several appends, one statement, one transaction. Expected
 /// conflicts and repeated request ids are answered per item; anything else aborts the whole batch.
 struct AppendBatch: PostgresPreparedStatement {
     static let sql = """
