@@ -73,4 +73,50 @@ struct GroupCommitTests {
             #expect(refused.isEmpty)
         }
     }
+
+    @Test func aBatchWaitingForALockDoesNotHoldUpAppendsToOtherStreams() async throws {
+        try await TestDatabase.with { client in
+            let store = EventStore(client: client, logger: TestDatabase.logger)
+            try await store.append(to: "locked", expected: .noStream, events: [.probe()], recordedAt: Date())
+            try await client.withConnection { holder in
+                // Another transaction holds the stream's row, as a writer on another node would.
+                _ = try await holder.query("BEGIN", logger: TestDatabase.logger)
+                _ = try await holder.query(
+                    "SELECT version FROM streams WHERE stream_id = 'locked' FOR UPDATE", logger: TestDatabase.logger)
+                let held = Task {
+                    try await store.append(to: "locked", expected: .at(1), events: [.probe()], recordedAt: Date())
+                }
+                while try await Self.backendsWaitingForALock(client) == 0 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+
+                let wentThrough = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        try await store.append(to: "free", expected: .noStream, events: [.probe()], recordedAt: Date())
+                        return true
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(10))
+                        return false
+                    }
+                    let first = try await group.next() ?? false
+                    // Released either way, so that the held append (and a stuck one) can finish.
+                    _ = try await holder.query("COMMIT", logger: TestDatabase.logger)
+                    group.cancelAll()
+                    return first
+                }
+                #expect(wentThrough, "the other stream's append went through while the lock was held")
+                try await held.value
+            }
+            #expect(try await store.readStream("locked").map(\.streamVersion) == [1, 2])
+            #expect(try await store.readStream("free").count == 1)
+        }
+    }
+
+    private static func backendsWaitingForALock(_ client: PostgresClient) async throws -> Int64 {
+        let rows = try await client.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            logger: TestDatabase.logger)
+        return try await rows.decode(Int64.self).first { _ in true } ?? 0
+    }
 }

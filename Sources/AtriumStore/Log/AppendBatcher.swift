@@ -7,8 +7,8 @@ import Synchronization
 ///
 /// A round trip through the connection pool costs more than the append it carries (a trivial
 /// query per request caps the server at about 9,000 requests/s here, against 40,000 without one),
-/// and every commit waits for its own WAL flush. With a few batches in flight at a time, the
-/// commands of a burst share both. A lone command still goes at once, in a batch of one.
+/// and every commit waits for its own WAL flush. With one batch in flight at a time, the commands
+/// of a burst share both. A lone command still goes at once, in a batch of one.
 final class AppendBatcher: Sendable {
     private struct Waiting {
         var append: PendingAppend
@@ -18,13 +18,25 @@ final class AppendBatcher: Sendable {
     private struct State {
         var queue: [Waiting] = []
         var writers = 0
+        /// When each batch being written was taken.
+        var inFlight: [ContinuousClock.Instant] = []
+
+        /// A batch in flight for longer than `stallThreshold`.
+        var hasSlowBatch: Bool {
+            inFlight.contains { ContinuousClock.now - $0 > AppendBatcher.stallThreshold }
+        }
     }
 
-    /// Batches in flight at once, and appends per batch. Measured with Tools/bench at 32 clients:
-    /// 1, 2 and 4 writers give the same throughput; 6 less (smaller batches, more contention).
-    /// Two keep one slow batch (a row lock held elsewhere) from stalling every command.
+    /// Writers at once, appends per batch, and when a batch counts as slow.
+    ///
+    /// One writer puts all that waits in one batch. At 32 clients on two cores, two writers
+    /// running side by side halved the batches, doubling the commits and their WAL flushes, and
+    /// measured 10% to 30% slower with Tools/bench. A second writer joins only while a batch is slow
+    /// (a row lock held elsewhere, a slow disk) and appends wait, so that one slow batch does not
+    /// hold up every command; whichever writer then finds the other busy and not slow leaves.
     static let maximumWriters = 2
     static let maximumBatch = 32
+    static let stallThreshold = Duration.milliseconds(20)
 
     private let client: PostgresClient
     private let logger: Logger
@@ -39,12 +51,25 @@ final class AppendBatcher: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let startWriter = state.withLock { state in
                 state.queue.append(Waiting(append: append, continuation: continuation))
-                guard state.writers < Self.maximumWriters else { return false }
-                state.writers += 1
-                return true
+                return Self.claimWriter(&state)
             }
             if startWriter { Task { await self.write() } }
         }
+    }
+
+    /// Whether another writer should start for what waits, counting it in if so: when none runs,
+    /// or when the batch in flight is slow.
+    private static func claimWriter(_ state: inout State) -> Bool {
+        guard state.writers == 0 || (state.writers < maximumWriters && state.hasSlowBatch) else { return false }
+        state.writers += 1
+        return true
+    }
+
+    /// A batch's watchdog, for when every client waits on a slow batch and no new append comes to
+    /// call `claimWriter`.
+    private func batchMayBeSlow() {
+        let startWriter = state.withLock { state in !state.queue.isEmpty && Self.claimWriter(&state) }
+        if startWriter { Task { await self.write() } }
     }
 
     /// Writes batches until the queue is empty, on one leased connection: leasing per batch went
@@ -56,9 +81,15 @@ final class AppendBatcher: Sendable {
                     // On the connection's event loop (see EventLoopTaskExecutor): its replies resume
                     // this task without a thread hop.
                     await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                        while let batch = self.nextBatch() {
+                        while let (batch, takenAt) = self.nextBatch() {
+                            let watchdog = connection.eventLoop.scheduleTask(in: .init(Self.stallThreshold)) {
+                                self.batchMayBeSlow()
+                            }
+                            let written = await self.write(batch, on: connection)
+                            watchdog.cancel()
+                            self.state.withLock { $0.inFlight.removeAll { $0 == takenAt } }
                             // A broken connection fails its batch; the next one leases another.
-                            guard await self.write(batch, on: connection) else { return false }
+                            guard written else { return false }
                         }
                         return true
                     }
@@ -66,19 +97,26 @@ final class AppendBatcher: Sendable {
                 if drained { return }
             } catch {
                 // No connection to be had: what waits now fails with that error.
-                guard let batch = nextBatch() else { return }
+                guard let (batch, takenAt) = nextBatch() else { return }
+                state.withLock { $0.inFlight.removeAll { $0 == takenAt } }
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
         }
     }
 
-    /// The next batch, or nil (and one writer fewer) when nothing waits.
-    private func nextBatch() -> [Waiting]? {
+    /// The next batch and when it was taken; nil (and one writer fewer) when nothing waits, or
+    /// when another writer's batch is in flight and not slow: that writer takes what waits next.
+    private func nextBatch() -> (batch: [Waiting], takenAt: ContinuousClock.Instant)? {
         state.withLock { state in
+            guard !state.queue.isEmpty, state.inFlight.isEmpty || state.hasSlowBatch else {
+                state.writers -= 1
+                return nil
+            }
             let batch = Array(state.queue.prefix(Self.maximumBatch))
             state.queue.removeFirst(batch.count)
-            if batch.isEmpty { state.writers -= 1 }
-            return batch.isEmpty ? nil : batch
+            let takenAt = ContinuousClock.now
+            state.inFlight.append(takenAt)
+            return (batch, takenAt)
         }
     }
 
