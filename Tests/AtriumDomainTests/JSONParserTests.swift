@@ -24,9 +24,17 @@ struct JSONParserTests {
         #expect(try parse(#""\u00e9\ud83d\ude00""#) == .string("é😀"))
     }
 
+    /// Strings without an escape take a shorter path than those with one: both read the same.
+    @Test func plainAndEscapedStringsDecodeAlike() throws {
+        #expect(try parse(#""""#) == .string(""))
+        #expect(try parse(#""8:acs:é😀 room""#) == .string("8:acs:é😀 room"))
+        #expect(try parse(#""plain then \"quoted\" then \\""#) == .string(#"plain then "quoted" then \"#))
+        #expect(try parse(#"["a","b\n",""]"#) == .array([.string("a"), .string("b\n"), .string("")]))
+    }
+
     @Test(arguments: [
         "", "{", #"{"a" 1}"#, #"{"a": 1,}"#, "[1,]", "01", "1.", "-", #""\x""#, #""\ud83d""#, "tru", "{} {}",
-        #"{"a": 1, "a": 2}"#, "\"line\nbreak\"",
+        #"{"a": 1, "a": 2}"#, "\"line\nbreak\"", "\"unterminated", "\"tab\tafter\\n\"",
     ])
     func malformedInputIsRefused(_ text: String) {
         #expect(throws: JSONParser.Failure.self) { try parse(text) }

@@ -10,7 +10,7 @@ public struct JSONObjectWriter {
 
     public mutating func string(_ key: String, _ value: String) {
         member(key)
-        text += Self.quoted(value)
+        Self.appendQuoted(value, to: &text)
     }
 
     public mutating func string(_ key: String, _ value: String?) {
@@ -34,15 +34,29 @@ public struct JSONObjectWriter {
 
     private mutating func member(_ key: String) {
         if text.utf8.count > 1 { text += "," }
-        text += Self.quoted(key) + ":"
+        Self.appendQuoted(key, to: &text)
+        text += ":"
     }
 
     /// A JSON string literal, escaped as Foundation's encoder escapes it.
     public static func quoted(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            return "\"" + value + "\""
+        var result = ""
+        appendQuoted(value, to: &result)
+        return result
+    }
+
+    /// Appends `value` as a JSON string literal: in place, since events are written on every append.
+    static func appendQuoted(_ value: String, to result: inout String) {
+        result += "\""
+        defer { result += "\"" }
+        var plain = value
+        let needsEscaping = plain.withUTF8 { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         }
-        var result = "\""
+        guard needsEscaping else {
+            result += plain
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
@@ -56,6 +70,5 @@ public struct JSONObjectWriter {
             default: result.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
     }
 }
