@@ -27,6 +27,8 @@ enum AppendOutcome: Sendable {
 /// `append_batch_fast` (Migrations/0005, 0013): several appends, one statement, one transaction. Expected
 /// conflicts and repeated request ids are answered per item; anything else aborts the whole batch.
 struct AppendBatch: PostgresPreparedStatement {
+    // Stored: the protocol's default name is `String(reflecting:)`, worked out on every execution.
+    static let name = "AtriumStore.AppendBatch"
     static let sql = """
         SELECT item, outcome, global_position, stream_version, message
           FROM append_batch_fast($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])
@@ -43,6 +45,7 @@ struct AppendBatch: PostgresPreparedStatement {
 /// `append_batch` (Migrations/0004): the same, each item in its own savepoint, so an item that
 /// raises fails alone. Slower; used when the fast form aborted.
 struct GuardedAppendBatch: PostgresPreparedStatement {
+    static let name = "AtriumStore.GuardedAppendBatch"
     static let sql = """
         SELECT item, outcome, global_position, stream_version, message
           FROM append_batch($1, $2, $3::timestamptz[], $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])

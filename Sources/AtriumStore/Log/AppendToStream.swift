@@ -4,6 +4,7 @@ import PostgresNIO
 /// One append inside a caller's transaction, prepared once per connection (see `append_to_stream`
 /// in Migrations/0002 for what it does).
 struct AppendToStream: PostgresPreparedStatement {
+    static let name = "AtriumStore.AppendToStream"
     static let sql = """
         SELECT global_position, stream_version
           FROM append_to_stream($1, $2, $3, $4, $5, $6::jsonb[], $7::jsonb[], $8, $9::jsonb)
