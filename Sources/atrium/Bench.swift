@@ -7,9 +7,10 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmark create-room commands over HTTP against a pgbench baseline on the same PostgreSQL.",
         discussion: """
             Runs, in one go: pgbench (single-row INSERT transactions, --connections clients), then \
-            create-room commands signed with HMAC from --connections concurrent connections, then \
-            pgbench again. Prints commands/s, p50/p99 latency, the baseline tps and their ratio. \
-            Everything targets loopback and stops by itself. Tools/bench sets up a server and database.
+            --rounds rounds of create-room commands signed with HMAC from --connections concurrent \
+            connections, each followed by pgbench again. Prints each round's commands/s, p50/p99 \
+            latency, the baselines around it and their ratio, then the median ratio. Everything \
+            targets loopback and stops by itself. Tools/bench sets up a server and database.
             """
     )
 
@@ -18,6 +19,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL for the pgbench baseline: the server's own database.") var databaseURL: String?
     @Option(name: .shortAndLong, help: "Concurrent connections (and pgbench clients).") var connections = 32
     @Option(name: .shortAndLong, help: "Seconds per phase.") var duration = 10
+    @Option(help: "Rounds of create-room load, each between two pgbench phases; the median ratio is the result.")
+    var rounds = 3
     @Flag(help: "Send Repeatability-Request-ID/-First-Sent like the SDK does on create.") var repeatable = false
     @Option(help: "Load generator: wrk (a C client, like pgbench; the default when installed) or swift.")
     var client: LoadClient = WrkLoad.isAvailable() ? .wrk : .swift
@@ -29,6 +32,7 @@ struct Bench: AsyncParsableCommand {
     func validate() throws {
         guard (1...512).contains(connections) else { throw ValidationError("--connections must be 1...512") }
         guard (1...300).contains(duration) else { throw ValidationError("--duration must be 1...300 seconds") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1...20") }
     }
 
     func run() async throws {
@@ -37,41 +41,58 @@ struct Bench: AsyncParsableCommand {
         else { throw ValidationError("Give --access-key or ATRIUM_ACCESS_KEY (base64).") }
         let database = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
 
+        // pgbench, then rounds of Atrium each followed by pgbench: every round is compared with the
+        // baselines just before and just after it, so a slow spell of a shared machine spoils one
+        // round rather than the whole result.
         var baselines: [Double] = []
-        if let database {
-            print("pgbench baseline (before): \(connections) clients, \(duration) s …")
+        func measureBaseline() throws {
+            guard let database else { return }
+            print("pgbench baseline: \(connections) clients, \(duration) s …")
             baselines.append(try PGBenchBaseline(databaseURL: database).run(clients: connections, seconds: duration))
         }
-        print("create-room over HTTP: \(connections) connections, \(duration) s, load from \(client.rawValue) …")
-        let load =
-            switch client {
-            case .wrk:
-                try WrkLoad(baseURL: url, signer: signer, repeatable: repeatable)
-                    .run(connections: connections, seconds: duration)
-            case .swift:
-                try await CreateRoomLoad(baseURL: url, signer: signer, repeatable: repeatable)
-                    .run(connections: connections, seconds: duration)
-            }
-        if let database {
-            print("pgbench baseline (after): \(connections) clients, \(duration) s …")
-            baselines.append(try PGBenchBaseline(databaseURL: database).run(clients: connections, seconds: duration))
+        try measureBaseline()
+        var loads: [CreateRoomLoad.Result] = []
+        for round in 1...rounds {
+            print(
+                "create-room over HTTP (round \(round) of \(rounds)): \(connections) connections, \(duration) s, load from \(client.rawValue) …"
+            )
+            loads.append(try await load(signer: signer))
+            try measureBaseline()
         }
 
-        var lines = [
-            "",
-            "atrium create-room: \(load.succeeded) ok, \(load.failed) failed in \(String(format: "%.1f", load.seconds)) s "
+        var lines = [""]
+        var ratios: [Double] = []
+        for (index, load) in loads.enumerated() {
+            var line =
+                "round \(index + 1): \(load.succeeded) ok, \(load.failed) failed in \(String(format: "%.1f", load.seconds)) s "
                 + "→ \(String(format: "%.0f", load.commandsPerSecond)) commands/s, "
-                + "p50 \(String(format: "%.2f", load.p50Milliseconds)) ms, p99 \(String(format: "%.2f", load.p99Milliseconds)) ms",
-        ]
-        if !baselines.isEmpty {
-            let baseline = baselines.reduce(0, +) / Double(baselines.count)
+                + "p50 \(String(format: "%.2f", load.p50Milliseconds)) ms, p99 \(String(format: "%.2f", load.p99Milliseconds)) ms"
+            if baselines.count == loads.count + 1 {
+                let baseline = (baselines[index] + baselines[index + 1]) / 2
+                ratios.append(load.commandsPerSecond / baseline)
+                line +=
+                    "; pgbench \(String(format: "%.0f", baselines[index])) / \(String(format: "%.0f", baselines[index + 1])) tps "
+                    + "(before / after) → ratio \(String(format: "%.3f", ratios[index]))"
+            }
+            lines.append(line)
+        }
+        if !ratios.isEmpty {
             lines.append(
-                "pgbench single-row INSERT: \(baselines.map { String(format: "%.0f", $0) }.joined(separator: " / ")) tps "
-                    + "(before / after) → mean \(String(format: "%.0f", baseline)) tps")
-            lines.append(
-                "ratio (atrium commands/s ÷ pgbench tps): \(String(format: "%.3f", load.commandsPerSecond / baseline))")
+                "ratio (atrium commands/s ÷ pgbench tps), median of \(ratios.count) round(s): "
+                    + String(format: "%.3f", ratios.sorted()[ratios.count / 2]))
         }
         print(lines.joined(separator: "\n"))
-        if load.failed > 0 { throw ExitCode(1) }
+        if loads.contains(where: { $0.failed > 0 }) { throw ExitCode(1) }
+    }
+
+    private func load(signer: HMACAuthenticator) async throws -> CreateRoomLoad.Result {
+        switch client {
+        case .wrk:
+            try WrkLoad(baseURL: url, signer: signer, repeatable: repeatable)
+                .run(connections: connections, seconds: duration)
+        case .swift:
+            try await CreateRoomLoad(baseURL: url, signer: signer, repeatable: repeatable)
+                .run(connections: connections, seconds: duration)
+        }
     }
 }
