@@ -57,9 +57,9 @@ struct Serve: AsyncParsableCommand {
         // One group for the HTTP server, the database pool and the webhook client: a command's
         // append is answered on the thread that serves its request. On two cores with PostgreSQL
         // beside it, one thread measured about 25% more commands/s with Tools/bench than two.
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
         let client = PostgresClient(
-            configuration: DatabaseURL.tuned(configuration), eventLoopGroup: eventLoops, backgroundLogger: logger)
+            configuration: DatabaseURL.tuned(configuration), eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -81,7 +81,7 @@ struct Serve: AsyncParsableCommand {
             CallTimerService(store: store),
         ]
         let http = HTTPClient(
-            eventLoopGroupProvider: .shared(eventLoops), configuration: Self.webhookClientConfiguration)
+            eventLoopGroupProvider: .shared(eventLoopGroup), configuration: Self.webhookClientConfiguration)
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic,
             validationURL: {
@@ -101,12 +101,12 @@ struct Serve: AsyncParsableCommand {
                 let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"
                 Self.announce(url: address, key: key, source: keySource)
             },
-            eventLoopGroupProvider: .shared(eventLoops),
+            eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger
         )
         let outcome = await Result { try await app.runService() }
         try? await http.shutdown()
-        try? await eventLoops.shutdownGracefully()
+        try? await eventLoopGroup.shutdownGracefully()
         try outcome.get()
     }
 

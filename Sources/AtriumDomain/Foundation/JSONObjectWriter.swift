@@ -49,12 +49,12 @@ public struct JSONObjectWriter {
     static func appendQuoted(_ value: String, to result: inout String) {
         result += "\""
         defer { result += "\"" }
-        var plain = value
-        let needsEscaping = plain.withUTF8 { bytes in
+        var value = value  // `withUTF8` may first make the string's storage contiguous
+        let needsEscaping = value.withUTF8 { bytes in
             bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         }
         guard needsEscaping else {
-            result += plain
+            result += value
             return
         }
         for scalar in value.unicodeScalars {

@@ -56,7 +56,7 @@ public enum JSONValue: Equatable, Sendable {
             } else {
                 output += "\(value)"
             }
-        case .string(let value): output += JSONObjectWriter.quoted(value)
+        case .string(let value): JSONObjectWriter.appendQuoted(value, to: &output)
         case .array(let values):
             output += "["
             for (index, value) in values.enumerated() {
@@ -68,7 +68,7 @@ public enum JSONValue: Equatable, Sendable {
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                output += JSONObjectWriter.quoted(member.key)
+                JSONObjectWriter.appendQuoted(member.key, to: &output)
                 output += ":"
                 member.value.write(to: &output)
             }

@@ -87,7 +87,7 @@ final class AppendBatcher: Sendable {
                             }
                             let written = await self.write(batch, on: connection)
                             watchdog.cancel()
-                            self.state.withLock { $0.inFlight.removeAll { $0 == takenAt } }
+                            self.finished(batchTakenAt: takenAt)
                             // A broken connection fails its batch; the next one leases another.
                             guard written else { return false }
                         }
@@ -98,8 +98,8 @@ final class AppendBatcher: Sendable {
             } catch {
                 // No connection to be had: what waits now fails with that error.
                 guard let (batch, takenAt) = nextBatch() else { return }
-                state.withLock { $0.inFlight.removeAll { $0 == takenAt } }
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
+                finished(batchTakenAt: takenAt)
             }
         }
     }
@@ -118,6 +118,10 @@ final class AppendBatcher: Sendable {
             state.inFlight.append(takenAt)
             return (batch, takenAt)
         }
+    }
+
+    private func finished(batchTakenAt takenAt: ContinuousClock.Instant) {
+        state.withLock { $0.inFlight.removeAll { $0 == takenAt } }
     }
 
     /// Answers every append of the batch; false when the connection failed under it.
