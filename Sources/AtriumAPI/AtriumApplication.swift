@@ -35,6 +35,7 @@ public enum AtriumRouter {
         router.add(
             middleware: HMACAuthenticationMiddleware(
                 authenticator: dependencies.authenticator, clock: dependencies.clock))
+        router.add(middleware: StorableTextMiddleware())
         let client = dependencies.store.client
         let logger = dependencies.store.logger
         HealthRoutes(isReady: {

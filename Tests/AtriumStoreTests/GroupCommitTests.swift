@@ -74,6 +74,40 @@ struct GroupCommitTests {
         }
     }
 
+    @Test func anAppendNoJSONBTakesFailsAloneNotItsBatch() async throws {
+        try await TestDatabase.with { client in
+            let store = EventStore(client: client, logger: TestDatabase.logger)
+            // jsonb refuses `\u0000`, and it refuses it while casting the statement's parameters,
+            // before any item's savepoint: a batch with such an append fails in both of its forms.
+            let poisoned = NewEvent(
+                eventId: UUID(), eventType: "Probe", data: Data(#"{"text":"x\u0000"}"#.utf8),
+                metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            try await store.append(
+                                to: "stream-\(index)", expected: .noStream,
+                                events: index.isMultiple(of: 10) ? [poisoned] : [.probe()], recordedAt: Date())
+                            return (index, true)
+                        } catch StoreError.appendRefused {
+                            return (index, false)
+                        } catch {
+                            Issue.record("unexpected \(error)")
+                            return (index, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes.filter { $0.key.isMultiple(of: 10) }.allSatisfy { !$0.value }, "the poisoned fail")
+            #expect(outcomes.filter { !$0.key.isMultiple(of: 10) }.allSatisfy { $0.value }, "the rest commit")
+            let total = try await client.query("SELECT count(*) FROM events", logger: TestDatabase.logger)
+                .decode(Int64.self).first { _ in true }
+            #expect(total == 54)
+        }
+    }
+
     @Test func aBatchWaitingForALockDoesNotHoldUpAppendsToOtherStreams() async throws {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: TestDatabase.logger)

@@ -7,7 +7,10 @@ import Hummingbird
 
 /// The client calling API: what the ACS Calling SDK does for a user in a room call, as Atrium's
 /// own HTTP API under `/client`, authenticated with the user's bearer token (scope `voip` or
-/// `voip.join`). Every action is checked against the caller's current roster role.
+/// `voip.join`). Every route is for the room's roster alone: a bad token is 401, an unknown or
+/// deleted room 404, anyone off the roster 403 (checked on the room's stream, in the same read that
+/// finds its call); every action is then checked against the caller's current roster role.
+/// `Tests/Conformance/test_client_authorization.py` holds the whole policy as one table.
 struct CallRoutes: Sendable {
     let roomCalls: RoomCalls
     let readModel: CallReadModel
@@ -32,8 +35,12 @@ struct CallRoutes: Sendable {
     }
 
     @Sendable func get(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        let (roomId, _) = try await caller(request, context)
-        guard let call = try await readModel.latestCall(inRoom: roomId.value), call.state == "Active" else {
+        let (roomId, user) = try await caller(request, context)
+        // The roster is checked on the room's stream: the call's participants are for its members.
+        let callId = try await roomCalls.currentCallId(in: roomId, for: user)
+        guard let call = try await readModel.latestCall(inRoom: roomId.value), call.callId == callId,
+            call.state == "Active"
+        else {
             throw DomainError(.notFound, "The room has no active call.", target: "callId")
         }
         return JSONResponse.make(status: .ok, body: CallRepresentation.model(call))

@@ -63,12 +63,12 @@ public struct RoomCalls: Sendable {
         throw DomainError(.conflict, "The room's call changed too often; retry the request.")
     }
 
-    /// Any other client command on the room's current call.
+    /// Any other client command on the room's current call, for a member of its roster.
     public func perform(
         _ command: (ClientContext) -> CallCommand, in roomId: RoomId, as user: CommunicationIdentifier,
         context: CommandContext, respond: (Call) throws -> CommandResponse
     ) async throws -> CommandResponse {
-        let (room, callId) = try await currentCall(in: roomId)
+        let (room, callId) = try await currentCall(in: roomId, member: user)
         let built = command(ClientContext(actor: user, callId: callId, room: room, now: context.now))
         return try await calls.execute(
             built, named: built.name, on: Self.streamId(callId: callId), context: context, respond: respond
@@ -85,7 +85,7 @@ public struct RoomCalls: Sendable {
         ) { _ in CommandResponse(status: 200) }.events
     }
 
-    /// The id of the room's current call, for a member of its roster (the call's live feed).
+    /// The id of the room's current call, for a member of its roster (the call's state and its live feed).
     public func currentCallId(in roomId: RoomId, for user: CommunicationIdentifier) async throws -> String {
         try await currentCall(in: roomId, member: user).callId
     }

@@ -17,6 +17,7 @@ enum JSONBody {
             throw APIError.badRequest(error.message)
         }
         guard case .object = value else { throw APIError.badRequest("The request body must be a JSON object.") }
+        try StorableText.require(value)
         return value
     }
 

@@ -148,8 +148,37 @@ final class AppendBatcher: Sendable {
             logger.info(
                 "append batch aborted; retrying with each append isolated",
                 metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"])
-            return try await execute(appends, as: GuardedAppendBatch.init, on: connection)
+            do {
+                return try await execute(appends, as: GuardedAppendBatch.init, on: connection)
+            } catch let error as PSQLError where error.serverInfo != nil && appends.count > 1 {
+                // Refused before any item's savepoint: the statement's parameters themselves (a
+                // `\u0000` that no jsonb takes fails the cast of the whole array). Only one append
+                // at a time can tell whose it is.
+                logger.warning(
+                    "guarded append batch refused as a whole; writing its appends one by one",
+                    metadata: ["sqlstate": "\(error.serverInfo?[.sqlState] ?? "")", "appends": "\(appends.count)"])
+                return try await executeOneByOne(appends, on: connection)
+            }
         }
+    }
+
+    /// Each append in a statement of its own: one PostgreSQL refuses fails alone with its reason,
+    /// every other one commits. Errors of the connection still fail what is left, as for a batch.
+    private func executeOneByOne(_ appends: [PendingAppend], on connection: PostgresConnection)
+        async throws -> [AppendOutcome]
+    {
+        var outcomes: [AppendOutcome] = []
+        outcomes.reserveCapacity(appends.count)
+        for append in appends {
+            do {
+                outcomes += try await execute([append], as: GuardedAppendBatch.init, on: connection)
+            } catch let error as PSQLError where error.serverInfo != nil {
+                let sqlState = error.serverInfo?[.sqlState] ?? ""
+                let message = error.serverInfo?[.message] ?? "refused"
+                outcomes.append(.failed("\(sqlState): \(message)"))
+            }
+        }
+        return outcomes
     }
 
     /// The row stream ends at CommandComplete, just before the implicit commit at Sync. That is safe
