@@ -140,7 +140,7 @@ struct GroupCommitTests {
                     return first
                 }
                 #expect(wentThrough, "the other stream's append went through while the lock was held")
-                try await held.value
+                _ = try await held.value
             }
             #expect(try await store.readStream("locked").map(\.streamVersion) == [1, 2])
             #expect(try await store.readStream("free").count == 1)

@@ -24,7 +24,7 @@ public enum TestDatabase {
         }
         let admin = try DatabaseURL.configuration(from: url)
         let name = "atrium_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        try await withClient(admin, maximumConnections: 2) { client in
+        _ = try await withClient(admin, maximumConnections: 2) { client in
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
         var configuration = admin
@@ -39,7 +39,7 @@ public enum TestDatabase {
         // transaction ids are cluster-wide, so it would hold back the log's read barrier in every
         // other test's database. Tools/test throws its scratch cluster away instead.
         if ProcessInfo.processInfo.environment["ATRIUM_TEST_KEEP_DATABASES"] == nil {
-            try? await withClient(admin, maximumConnections: 2) { client in
+            _ = try? await withClient(admin, maximumConnections: 2) { client in
                 try await client.query(
                     PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
             }

@@ -32,7 +32,7 @@ public struct RoomExpiryPolicy: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await sweep()

@@ -69,17 +69,17 @@ enum AppendBatchBindings {
 
     static func make(_ appends: [PendingAppend]) throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 10)
-        try bindings.append(appends.map(\.stream))
+        bindings.append(appends.map(\.stream))
         // -2 stands for "any version" and '' for "no stored result": arrays cannot carry NULL here.
-        try bindings.append(appends.map { $0.expectedVersion ?? -2 })
-        try bindings.append(appends.map { Timestamp.format($0.recordedAt) })
-        try bindings.append(appends.map { $0.result ?? "" })
-        try bindings.append(appends.map { Int32($0.eventIds.count) })
-        try bindings.append(appends.flatMap(\.eventIds))
-        try bindings.append(appends.flatMap(\.eventTypes))
-        try bindings.append(appends.flatMap(\.schemaVersions))
-        try bindings.append(appends.flatMap(\.data))
-        try bindings.append(appends.flatMap(\.metadata))
+        bindings.append(appends.map { $0.expectedVersion ?? -2 })
+        bindings.append(appends.map { Timestamp.format($0.recordedAt) })
+        bindings.append(appends.map { $0.result ?? "" })
+        bindings.append(appends.map { Int32($0.eventIds.count) })
+        bindings.append(appends.flatMap(\.eventIds))
+        bindings.append(appends.flatMap(\.eventTypes))
+        bindings.append(appends.flatMap(\.schemaVersions))
+        bindings.append(appends.flatMap(\.data))
+        bindings.append(appends.flatMap(\.metadata))
         return bindings
     }
 }

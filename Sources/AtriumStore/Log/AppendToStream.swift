@@ -21,14 +21,14 @@ struct AppendToStream: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 9)
         bindings.append(append.stream)
-        try bindings.append(append.expectedVersion)
-        try bindings.append(append.eventIds)
-        try bindings.append(append.eventTypes)
-        try bindings.append(append.schemaVersions)
-        try bindings.append(append.data)
-        try bindings.append(append.metadata)
-        try bindings.append(append.recordedAt)
-        try bindings.append(append.result)
+        bindings.append(append.expectedVersion)
+        bindings.append(append.eventIds)
+        bindings.append(append.eventTypes)
+        bindings.append(append.schemaVersions)
+        bindings.append(append.data)
+        bindings.append(append.metadata)
+        bindings.append(append.recordedAt)
+        bindings.append(append.result)
         return bindings
     }
 
