@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 """Measures what idle and slow connections cost a running `atrium serve` (issue 15, section 5).
 
-    probe_connections.py --port PORT --pid PID [--idle N] [--idle-timeout S] [--slow N]
+    probe_connections.py --port PORT --pid PID [--idle N] [--idle-timeout S] [--slow N] [--waves N]
 
 1. Opens N idle connections (default 5,000) and holds them: the server's RSS and open sockets
-   before, with them open, and just after the idle timeout (how many the server closed).
+   before, with them open, and just after the idle timeout (how many the server closed); again
+   for each of --waves.
 2. Ten connections send a request head one byte a second: when each is answered, with what, and
    when it is closed.
 Loopback only; bounded in time (about the idle timeout plus 50 seconds) and in count.
 """
 import argparse
 import os
-import select
 import socket
 import time
 
@@ -36,40 +36,48 @@ def sockets_of(pid):
 
 
 def closed_by_server(sock):
-    """True once the server has closed (EOF or reset); reads whatever it sent first."""
+    """True once the server has closed the connection (EOF or reset)."""
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        if not readable:
-            return False
         return sock.recv(65536) == b""
-    except (ConnectionResetError, BlockingIOError):
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
         return True
+    except OSError:  # not connected yet: still waiting to be accepted
+        return False
 
 
-def idle(args):
-    print(f"== {args.idle} idle connections (server idle timeout {args.idle_timeout} s)")
+def idle(args, wave):
+    print(f"== wave {wave}: {args.idle} idle connections (server idle timeout {args.idle_timeout} s)")
     before_rss, before_sockets = rss_mib(args.pid), sockets_of(args.pid)
+    print(f"before: RSS {before_rss:.1f} MiB, {before_sockets} sockets")
     connections = []
     started = time.monotonic()
-    for _ in range(args.idle):
-        sock = socket.socket()
-        sock.setblocking(False)
-        sock.connect_ex(("127.0.0.1", args.port))
-        connections.append(sock)
-    time.sleep(3)
-    opened = time.monotonic() - started
+    # In batches the listen backlog (256) can hold, each waited for (at most 2 s: beyond
+    # --max-connections they are not accepted).
+    while len(connections) < args.idle:
+        for _ in range(min(200, args.idle - len(connections))):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", args.port))
+            connections.append(sock)
+        batch_started = time.monotonic()
+        while sockets_of(args.pid) < before_sockets + len(connections) and time.monotonic() - batch_started < 2:
+            time.sleep(0.05)
     held_rss, held_sockets = rss_mib(args.pid), sockets_of(args.pid)
-    print(f"before: RSS {before_rss:.1f} MiB, {before_sockets} sockets")
-    print(f"opened in {opened:.1f} s: RSS {held_rss:.1f} MiB, {held_sockets} sockets held by the server")
+    print(
+        f"{time.monotonic() - started:.0f} s after the first: RSS {held_rss:.1f} MiB, "
+        f"{held_sockets} sockets held by the server"
+    )
     # Wait out the idle timeout (counted from each connection's accept) with a margin.
-    wait_until = started + args.idle_timeout + 5
-    while time.monotonic() < wait_until:
+    opened = time.monotonic()
+    while time.monotonic() < opened + args.idle_timeout + 5:
         time.sleep(1)
     closed = sum(closed_by_server(sock) for sock in connections)
     after_rss, after_sockets = rss_mib(args.pid), sockets_of(args.pid)
     print(
-        f"{args.idle_timeout + 5} s after opening: {closed} of {args.idle} closed by the server, "
-        f"{args.idle - closed} kept; RSS {after_rss:.1f} MiB, {after_sockets} sockets"
+        f"idle timeout + 5 s later: {closed} of {args.idle} seen closed by the client; "
+        f"server RSS {after_rss:.1f} MiB, {after_sockets} sockets"
     )
     for sock in connections:
         sock.close()
@@ -123,9 +131,10 @@ def main():
     parser.add_argument("--idle", type=int, default=5000)
     parser.add_argument("--idle-timeout", type=int, default=60)
     parser.add_argument("--slow", type=int, default=10)
+    parser.add_argument("--waves", type=int, default=1, help="idle waves one after the other (is memory reused?)")
     args = parser.parse_args()
-    if args.idle:
-        idle(args)
+    for wave in range(1, args.waves + 1 if args.idle else 1):
+        idle(args, wave)
     if args.slow:
         slow(args)
 
