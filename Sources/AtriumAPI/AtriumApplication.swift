@@ -27,7 +27,8 @@ public struct AtriumAPIDependencies: Sendable {
     }
 }
 
-/// Builds Atrium's router: error mapping outermost, then authentication, then the routes.
+/// Builds Atrium's router: error mapping outermost, then authentication, then the routes; a
+/// request no route takes is answered 404, or 405 if its path takes other methods.
 public enum AtriumRouter {
     public static func build(_ dependencies: AtriumAPIDependencies) -> Router<AtriumRequestContext> {
         let router = Router(context: AtriumRequestContext.self)
@@ -65,6 +66,8 @@ public enum AtriumRouter {
             clock: dependencies.clock
         ).register(on: router)
         AuditRoutes(trail: AuditTrail(store: dependencies.store)).register(on: router)
+        // Last: it sees the requests no route matched.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 }

@@ -22,8 +22,16 @@ struct EventLoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with each connection's work kept on its event loop.
-    public static func pinnedHTTP1() -> HTTPServerBuilder {
-        .init { responder in EventLoopPinnedChannel(base: HTTP1Channel(responder: responder)) }
+    /// HTTP/1.1 with each connection's work kept on its event loop, each connection bounded by a
+    /// `ConnectionGuard`. (`bounds.maxConnections` is the application configuration's to apply.)
+    public static func pinnedHTTP1(bounds: ConnectionBounds = .init()) -> HTTPServerBuilder {
+        let configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(bounds: bounds)],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: bounds.maxHeadBytes, maxHeaderListSize: bounds.maxHeadBytes,
+                maxHeaderFieldCount: bounds.maxHeaderFields))
+        return .init { responder in
+            EventLoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: configuration))
+        }
     }
 }

@@ -32,11 +32,21 @@ struct Serve: AsyncParsableCommand {
             one; the rest are left to a PostgreSQL on the same machine).
             """)
     var eventLoops = max(1, System.coreCount / 2)
+    @Option(help: "Seconds after which a keep-alive connection with no request in progress is closed.")
+    var idleTimeout = 60
+    @Option(
+        help: """
+            Connections served at once; more wait to be accepted until one closes. Keep it under the \
+            open-file limit (ulimit -n).
+            """)
+    var maxConnections = ConnectionBounds().maxConnections
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1...256.") }
+        guard (1...86400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1...86400.") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
     }
 
     func run() async throws {
@@ -92,10 +102,11 @@ struct Serve: AsyncParsableCommand {
                 try await subscriptions.validate(name: name, code: code, method: method)
             }
         ).services
+        let bounds = ConnectionBounds(idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections)
         let app = Application(
             router: router,
-            server: .pinnedHTTP1(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "Atrium"),
+            server: .pinnedHTTP1(bounds: bounds),
+            configuration: .atrium(address: .hostname(host, port: port), bounds: bounds, logger: logger),
             services: [client] + policies + publishing,
             onServerRunning: { channel in
                 let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"

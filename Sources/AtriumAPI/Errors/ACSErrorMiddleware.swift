@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every failure into the ACS error body and `x-ms-error-code` header: the one place where
 /// errors meet the wire. Unexpected errors are logged and answered without internals.
@@ -10,6 +11,14 @@ public struct ACSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let response = try await answer(request, context: context, next: next)
+        // No route serves HEAD, so its answers are errors; the encoder refuses a body after a HEAD.
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         do {
@@ -26,6 +35,11 @@ public struct ACSErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return ACSErrorBody.response(
                 status: .contentTooLarge, code: "RequestEntityTooLarge",
                 message: "The request body is larger than \(RequestLimits.maxBodyBytes) bytes.")
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP framing mid-read (a bad chunk size); a bad head is answered
+            // by `ConnectionGuard` before any route runs.
+            let refusal = HTTPLayerRefusal(error)
+            return ACSErrorBody.response(status: refusal.status, code: refusal.code, message: refusal.message)
         } catch let error as HTTPError where error.status == .notFound {
             return ACSErrorBody.response(
                 status: .notFound, code: "NotFound", message: "The resource \(request.uri.path) does not exist.")
@@ -59,6 +73,16 @@ enum ACSErrorBody {
         status: HTTPResponse.Status, code: String, message: String, target: String? = nil,
         details: [DomainError.Detail] = []
     ) -> Response {
+        var response = JSONResponse.make(
+            status: status, body: body(code: code, message: message, target: target, details: details))
+        response.headers[.xMsErrorCode] = code
+        return response
+    }
+
+    /// The body alone, for the connection handler that answers before any route runs.
+    static func body(code: String, message: String, target: String? = nil, details: [DomainError.Detail] = [])
+        -> JSONValue
+    {
         var error: [(key: String, value: JSONValue)] = [("code", .string(code)), ("message", .string(message))]
         if let target { error.append(("target", .string(target))) }
         if !details.isEmpty {
@@ -76,8 +100,6 @@ enum ACSErrorBody {
                 )
             )
         }
-        var response = JSONResponse.make(status: status, body: .object([("error", .object(error))]))
-        response.headers[.xMsErrorCode] = code
-        return response
+        return .object([("error", .object(error))])
     }
 }

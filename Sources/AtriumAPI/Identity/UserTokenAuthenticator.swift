@@ -23,6 +23,9 @@ public struct UserTokenAuthenticator: Sendable {
     let tokens: UserTokens
     let identities: IdentityReadModel
 
+    /// Tokens this server issues are under a kilobyte; a far longer one is refused unparsed.
+    static let maxTokenBytes = 8 * 1024
+
     public init(tokens: UserTokens, identities: IdentityReadModel) {
         self.tokens = tokens
         self.identities = identities
@@ -44,9 +47,13 @@ public struct UserTokenAuthenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw .unauthorized("The Authorization header must use the Bearer scheme with a user access token.")
         }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard token.utf8.count <= Self.maxTokenBytes else {
+            throw .unauthorized("The access token is malformed or its signature is not valid.")
+        }
         let claims: UserTokenClaims
         do {
-            claims = try await tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+            claims = try await tokens.verify(token)
         } catch {
             throw .unauthorized("The access token is malformed or its signature is not valid.")
         }
