@@ -76,9 +76,8 @@ struct AuditTimelineTests {
 
             // The call as of each moment, rebuilt from its stream.
             func participants(_ moment: AuditMoment) async throws -> [String]? {
-                guard case .call(let state)? = try await trail.state(of: callStream, at: moment)?.aggregate else {
-                    return nil
-                }
+                let found = try await trail.state(of: callStream, at: moment)
+                guard case .call(let state)? = found?.aggregate else { return nil }
                 return state.participants.map(\.rawId)
             }
             #expect(try await participants(.version(3)) == [alice.rawId, bob.rawId])
