@@ -17,6 +17,9 @@ public struct AtriumAPIDependencies: Sendable {
     public var application: String { "8:acs:\(userTokens.resourceId.uuidString.lowercased())_callautomation" }
     /// The Prometheus text of the process's metrics, served at `/metrics` when set.
     public var metricsExposition: (@Sendable () -> String)?
+    /// How long a request may wait for the database before it is answered 503 (see
+    /// `DatabaseDeadlineMiddleware`).
+    public var databaseDeadline: Duration = .seconds(1)
 
     public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
     {
@@ -27,7 +30,8 @@ public struct AtriumAPIDependencies: Sendable {
     }
 }
 
-/// Builds Atrium's router: error mapping outermost, then authentication, then the routes.
+/// Builds Atrium's router: error mapping outermost, then authentication, the database deadline,
+/// then the routes.
 public enum AtriumRouter {
     public static func build(_ dependencies: AtriumAPIDependencies) -> Router<AtriumRequestContext> {
         let router = Router(context: AtriumRequestContext.self)
@@ -35,6 +39,8 @@ public enum AtriumRouter {
         router.add(
             middleware: HMACAuthenticationMiddleware(
                 authenticator: dependencies.authenticator, clock: dependencies.clock))
+        // After authentication, which has read the body: only the routes' waits are timed.
+        router.add(middleware: DatabaseDeadlineMiddleware(deadline: dependencies.databaseDeadline))
         let client = dependencies.store.client
         let logger = dependencies.store.logger
         HealthRoutes(isReady: {
