@@ -60,17 +60,18 @@ struct EmbeddedPostgres: Sendable {
     /// Whether a cluster is running on this data folder now (a server's, or one left by a crash).
     var isRunning: Bool { (try? runningPort()) != nil }
 
-    /// `fast` ends the sessions and writes a checkpoint; `immediate`, for a server out of time to
-    /// stop, ends it at once and leaves the next start a crash recovery from the WAL (nothing
-    /// committed is lost either way).
+    /// `fast` ends the sessions, writes a checkpoint and waits for the cluster to be down;
+    /// `immediate`, for a server out of time to stop, signals it to quit at once and does not wait
+    /// (a frozen cluster would not answer): the next start recovers from the WAL, and nothing
+    /// committed is lost either way.
     enum StopMode: String {
         case fast, immediate
     }
 
     func stop(_ mode: StopMode = .fast) {
-        let wait = mode == .fast ? "60" : "5"
+        let wait = mode == .fast ? ["-w", "-t", "60"] : ["-W"]
         do {
-            try run("pg_ctl", ["-D", clusterDirectory.path, "-m", mode.rawValue, "-w", "-t", wait, "stop"])
+            try run("pg_ctl", ["-D", clusterDirectory.path, "-m", mode.rawValue] + wait + ["stop"])
             logger.info("embedded PostgreSQL stopped", metadata: ["mode": "\(mode.rawValue)"])
         } catch {
             logger.warning("could not stop the embedded PostgreSQL", metadata: ["error": "\(error)"])

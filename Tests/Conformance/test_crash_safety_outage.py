@@ -2,7 +2,8 @@
 state. While the database is down, commands, reads and /readyz answer 503 (ACS error body,
 `Retry-After`) within a couple of seconds instead of hanging; SIGTERM stops the server within its
 `--shutdown-timeout` (10 s by default) idle, with the database down, after the database came back,
-and with a call feed open. After each stop, every acknowledged command is still there.
+and with a call feed open, each by its own means; with the database frozen (statements in flight
+that nothing can cancel) by the last resort. After each stop, every acknowledged command is there.
 
 Each test runs its own server (the shared one is left alone), on one data dir for the module, and
 stops and starts the server's embedded PostgreSQL behind its back with pg_ctl.
@@ -12,6 +13,7 @@ import glob
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -24,7 +26,7 @@ from azure.core.credentials import AzureKeyCredential
 from azure.communication.identity import CommunicationIdentityClient, CommunicationTokenScope
 
 import acs_hmac
-from atrium_process import AtriumServer
+from atrium_process import AtriumServer, process_tree
 from acs_values import synthetic_user
 
 pytestmark = pytest.mark.timeout(240)
@@ -318,3 +320,32 @@ def test_sigterm_while_a_call_feed_is_open(server):
     server.start()
     state = requests.get(f"{server.base_url}/client/rooms/{room_id}/call", headers=bearer, timeout=10)
     assert state.status_code == 200 and user.raw_id in json.dumps(state.json()), state.text
+
+
+def test_sigterm_while_postgres_is_frozen_the_last_resort_exits_in_time(server):
+    """A PostgreSQL that holds its connections open but never answers (SIGSTOP: a hung host)
+    leaves statements in flight that nothing can cancel: the deadline's last resort exits anyway,
+    says so, and loses nothing acknowledged."""
+    writers = Writers(server, timeout=20)
+    time.sleep(1.5)
+    postmaster = int((server.data_dir / "postgres" / "postmaster.pid").read_text().splitlines()[0])
+    frozen = process_tree(postmaster)
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        time.sleep(2)
+        resp, seconds = timed(server.signed_request, "POST", ROOMS, {}, timeout=15)
+        assert_service_unavailable(resp, seconds, "a command while PostgreSQL is frozen")
+        elapsed = sigterm_and_time(server)
+    finally:
+        for pid in frozen:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    attempts = writers.finish()
+    assert elapsed < SHUTDOWN_TIMEOUT, f"stopped after {elapsed:.1f} s\n" + server.log_tail()
+    assert HARD_STOP_LINE in server.log_path.read_text(errors="replace"), server.log_tail()
+    assert server.process.returncode == 1, server.process.returncode
+    server.start()  # the cluster was told to quit at once: this start recovers it from the WAL
+    assert_all_acked_present(server, attempts)
