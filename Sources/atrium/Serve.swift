@@ -81,6 +81,7 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var dependencies = AtriumAPIDependencies(store: store, authenticator: authenticator)
         dependencies.metricsExposition = { registry.emitToString() }
+        dependencies.databaseReachability = DatabaseReachability(configuration)
         let router = AtriumRouter.build(dependencies)
         // Policies: the room's changes reaching its live call.
         let roomCalls = RoomCalls(store: store)

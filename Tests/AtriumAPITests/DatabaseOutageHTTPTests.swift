@@ -27,6 +27,8 @@ struct DatabaseOutageHTTPTests {
             store: EventStore(client: client, logger: logger),
             authenticator: HMACAuthenticator(accessKey: RoomsHTTPTests.key)!)
         dependencies.databaseDeadline = Self.deadline
+        // The port refuses connections: gone, not slow, so the first deadline holds.
+        dependencies.databaseReachability = DatabaseReachability(configuration)
         let router = AtriumRouter.build(dependencies)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

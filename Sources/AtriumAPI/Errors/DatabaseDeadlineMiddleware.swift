@@ -10,18 +10,27 @@ import Hummingbird
 /// once and nothing is written. Work already handed to PostgreSQL is waited for, so a command that
 /// committed is never answered 503.
 ///
-/// The deadline only ends waits, which take milliseconds while the database is up (p99 under 20 ms
-/// with `Tools/bench` at 32 connections, appends included): one second is 50 times that, and
-/// still an answer "within a second or two" when the database is down.
+/// Waits take milliseconds while the database is up (p99 under 20 ms with `Tools/bench` at 32
+/// connections, appends included): one second (`deadline`) is 50 times that, and still an answer
+/// "within a second or two" when the database is down. But a request still waiting then is given
+/// up only if the database's address refuses connections or does not answer (`reachability`): a
+/// database that is there but slow (a machine starved of CPU: the test suite, running every test
+/// at once on two cores, sees 5 s connects) is waited for up to `slowDeadline`, as it is when
+/// there is no `reachability` to ask.
 struct DatabaseDeadlineMiddleware: RouterMiddleware {
     typealias Context = AtriumRequestContext
 
     var deadline: Duration
+    var slowDeadline: Duration
+    var reachability: DatabaseReachability?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        let (outcome, expired) = await Deadline.run(deadline) { try await next(request, context) }
+        let (outcome, expired) = await Deadline.run(
+            reachability == nil ? slowDeadline : deadline, extendedTo: slowDeadline,
+            while: { [reachability] in await reachability?.isReachable() ?? false }
+        ) { try await next(request, context) }
         do {
             return try outcome.get()
         } catch let error where DatabaseUnavailable.describes(error) {

@@ -7,8 +7,13 @@
 /// database leaves a caller forever.
 public enum Deadline {
     /// The outcome of `operation` and whether the limit passed before it finished.
+    ///
+    /// At `limit`, `keepWaiting` may grant more time, up to `longest` in all: a database that is
+    /// slow but there is waited for longer than one that is gone.
     public static func run<T: Sendable>(
-        _ limit: Duration, _ operation: () async throws -> T
+        _ limit: Duration, extendedTo longest: Duration? = nil,
+        while keepWaiting: @escaping @Sendable () async -> Bool = { false },
+        _ operation: () async throws -> T
     ) async -> (outcome: Result<T, any Error>, expired: Bool) {
         await withoutActuallyEscaping(operation) { operation in
             // Called once, from the one child task below, which ends before this function returns.
@@ -17,7 +22,11 @@ public enum Deadline {
                 group.addTask { .finished(await Result { try await work.operation() }) }
                 group.addTask {
                     // A cancelled sleep means the work finished first.
-                    (try? await Task.sleep(for: limit)) == nil ? .timerCancelled : .expired
+                    guard (try? await Task.sleep(for: limit)) != nil else { return .timerCancelled }
+                    if let longest, longest > limit, await keepWaiting() {
+                        guard (try? await Task.sleep(for: longest - limit)) != nil else { return .timerCancelled }
+                    }
+                    return .expired
                 }
                 var expired = false
                 while let step = await group.next() {

@@ -37,9 +37,6 @@ public enum DatabaseURL {
     {
         var configuration = configuration
         configuration.options.maximumConnections = maximumConnections
-        // A host that drops packets holds each connection attempt this long, and a stopping pool waits
-        // for the attempt in hand: within a stop's deadline (PostgresNIO's default is 10 s).
-        configuration.options.connectTimeout = .seconds(3)
         // The log's readers wait for the oldest open transaction: never let one idle for long.
         configuration.options.additionalStartupParameters = [
             ("idle_in_transaction_session_timeout", "60000"),
