@@ -27,9 +27,11 @@ struct DatabaseDeadlineMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
+        let isReachable: @Sendable () async -> Bool = { [reachability] in
+            await reachability?.isReachable() ?? false
+        }
         let (outcome, expired) = await Deadline.run(
-            reachability == nil ? slowDeadline : deadline, extendedTo: slowDeadline,
-            while: { [reachability] in await reachability?.isReachable() ?? false }
+            reachability == nil ? slowDeadline : deadline, extendedTo: slowDeadline, while: isReachable
         ) { try await next(request, context) }
         do {
             return try outcome.get()
