@@ -32,6 +32,8 @@ let package = Package(
             dependencies: [
                 "AtriumDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Only to tell the pool's "cannot connect" apart from other failures.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -17,6 +17,12 @@ public struct AtriumAPIDependencies: Sendable {
     public var application: String { "8:acs:\(userTokens.resourceId.uuidString.lowercased())_callautomation" }
     /// The Prometheus text of the process's metrics, served at `/metrics` when set.
     public var metricsExposition: (@Sendable () -> String)?
+    /// How long a request may wait for the database before it is answered 503 when the database's
+    /// address refuses connections (asked of `databaseReachability`), and how long when it does not
+    /// or cannot be asked (see `DatabaseDeadlineMiddleware`).
+    public var databaseDeadline: Duration = .seconds(1)
+    public var slowDatabaseDeadline: Duration = .seconds(30)
+    public var databaseReachability: DatabaseReachability?
 
     public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
     {
@@ -27,8 +33,9 @@ public struct AtriumAPIDependencies: Sendable {
     }
 }
 
-/// Builds Atrium's router: error mapping outermost, then authentication, then the routes; a
-/// request no route takes is answered 404, or 405 if its path takes other methods.
+/// Builds Atrium's router: error mapping outermost, then authentication, the refusal of what
+/// cannot be stored, the database deadline, then the routes; a request no route takes is answered
+/// 404, or 405 if its path takes other methods.
 public enum AtriumRouter {
     public static func build(_ dependencies: AtriumAPIDependencies) -> Router<AtriumRequestContext> {
         let router = Router(context: AtriumRequestContext.self)
@@ -37,6 +44,11 @@ public enum AtriumRouter {
             middleware: HMACAuthenticationMiddleware(
                 authenticator: dependencies.authenticator, clock: dependencies.clock))
         router.add(middleware: StorableTextMiddleware())
+        // After authentication, which has read the body: only the routes' waits are timed.
+        router.add(
+            middleware: DatabaseDeadlineMiddleware(
+                deadline: dependencies.databaseDeadline, slowDeadline: dependencies.slowDatabaseDeadline,
+                reachability: dependencies.databaseReachability))
         let client = dependencies.store.client
         let logger = dependencies.store.logger
         HealthRoutes(isReady: {

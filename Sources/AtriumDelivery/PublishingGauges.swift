@@ -19,9 +19,15 @@ public struct PublishingGauges: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do { try await sample() } catch { logger.debug("metrics sample failed", metadata: ["error": "\(error)"]) }
-            try? await Task.sleep(for: interval)
+        // Cancelled on graceful shutdown: neither the pause between samples nor a sample waiting
+        // for an unreachable database may hold up the server's stop.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await sample() } catch {
+                    logger.debug("metrics sample failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 

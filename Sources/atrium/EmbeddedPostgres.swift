@@ -60,10 +60,19 @@ struct EmbeddedPostgres: Sendable {
     /// Whether a cluster is running on this data folder now (a server's, or one left by a crash).
     var isRunning: Bool { (try? runningPort()) != nil }
 
-    func stop() {
+    /// `fast` ends the sessions, writes a checkpoint and waits for the cluster to be down;
+    /// `immediate`, for a server out of time to stop, signals it to quit at once and does not wait
+    /// (a frozen cluster would not answer): the next start recovers from the WAL, and nothing
+    /// committed is lost either way.
+    enum StopMode: String {
+        case fast, immediate
+    }
+
+    func stop(_ mode: StopMode = .fast) {
+        let wait = mode == .fast ? ["-w", "-t", "60"] : ["-W"]
         do {
-            try run("pg_ctl", ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"])
-            logger.info("embedded PostgreSQL stopped")
+            try run("pg_ctl", ["-D", clusterDirectory.path, "-m", mode.rawValue] + wait + ["stop"])
+            logger.info("embedded PostgreSQL stopped", metadata: ["mode": "\(mode.rawValue)"])
         } catch {
             logger.warning("could not stop the embedded PostgreSQL", metadata: ["error": "\(error)"])
         }
@@ -143,7 +152,7 @@ struct EmbeddedPostgres: Sendable {
     /// pg_ctl appends the server's log here, as the cluster's owner.
     private func prepareLogFile() throws {
         if !FileManager.default.fileExists(atPath: logFile.path) {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
         try chownToPostgres([logFile])
     }

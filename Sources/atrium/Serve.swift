@@ -40,6 +40,15 @@ struct Serve: AsyncParsableCommand {
             open-file limit (ulimit -n).
             """)
     var maxConnections = ConnectionBounds().maxConnections
+    @Option(
+        help: ArgumentHelp(
+            """
+            Seconds a stop (SIGTERM or Ctrl-C) may take, in any state, the database down included. \
+            Requests in flight are answered, call feeds and consumers end; what is still running at \
+            60% of it is cancelled, and at 90% the process stops its embedded PostgreSQL and exits. \
+            Unfinished work is left for the next start or another node.
+            """, valueName: "seconds"))
+    var shutdownTimeout = 10
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -47,6 +56,9 @@ struct Serve: AsyncParsableCommand {
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1...256.") }
         guard (1...86400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1...86400.") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard (1...3600).contains(shutdownTimeout) else {
+            throw ValidationError("--shutdown-timeout must be 1...3600 seconds.")
+        }
     }
 
     func run() async throws {
@@ -57,7 +69,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("ATRIUM_ACCESS_KEY must be base64 text.")
         }
         let (configuration, embedded) = try await database.open(logger: logger)
-        defer { embedded?.stop() }
+        let deadline = ShutdownDeadline(limit: .seconds(shutdownTimeout), embedded: embedded, logger: logger)
+        defer {
+            embedded?.stop()
+            deadline.disarm()
+        }
 
         // Migrated before any service starts: the consumers and sweeps query the tables at once.
         let applied = try await Migrate.apply(from: Migration.locate(), configuration: configuration, logger: logger)
@@ -75,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var dependencies = AtriumAPIDependencies(store: store, authenticator: authenticator)
         dependencies.metricsExposition = { registry.emitToString() }
+        dependencies.databaseReachability = DatabaseReachability(configuration)
         let router = AtriumRouter.build(dependencies)
         // Policies: the room's changes reaching its live call.
         let roomCalls = RoomCalls(store: store)
@@ -115,10 +132,22 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger
         )
-        let outcome = await Result { try await app.runService() }
+        let outcome = await Result { try await Self.run(app, stoppingWithin: shutdownTimeout, deadline, logger) }
         try? await http.shutdown()
         try? await eventLoopGroup.shutdownGracefully()
         try outcome.get()
+    }
+
+    /// Runs the application until SIGTERM or SIGINT, then stops it within `seconds`: gracefully,
+    /// then by cancellation at 60% of the time, and at 90% by `deadline`, whatever is still running.
+    private static func run(
+        _ app: some Service, stoppingWithin seconds: Int, _ deadline: ShutdownDeadline, _ logger: Logger
+    ) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [StopSignalled(app, onStop: deadline.arm)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(seconds) * 0.6
+        try await ServiceGroup(configuration: configuration).run()
     }
 
     /// The `topic` / `source` of published events: Atrium's stand-in for an ACS resource id.

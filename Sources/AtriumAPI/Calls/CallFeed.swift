@@ -2,6 +2,7 @@ import AtriumDomain
 import AtriumStore
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// The live feed of one call for its clients: server-sent events, one per event of the call's
 /// stream, in stream order, ending after `CallEnded`.
@@ -9,6 +10,10 @@ import Hummingbird
 /// Each SSE `id` is the event's stream version, so a client that reconnects with `Last-Event-ID`
 /// resumes exactly where it stopped. The feed reads the call's own stream (an indexed range read)
 /// every `interval`; it runs on every node, unlike the log consumers.
+///
+/// It ends cleanly when the server begins to shut down, and when the database cannot be read within
+/// `readDeadline`: an open feed must not hold a stopping server, nor wait out an outage unseen. The
+/// client reconnects with `Last-Event-ID`, to another node or once this one is back.
 struct CallFeed: Sendable {
     let store: EventStore
     let callId: String
@@ -16,6 +21,7 @@ struct CallFeed: Sendable {
     var interval: Duration = .milliseconds(50)
     /// A comment line now and then keeps proxies from closing an idle stream.
     var keepAlive: Duration = .seconds(15)
+    var readDeadline: Duration = .seconds(1)
 
     func response() -> Response {
         var headers = HTTPFields()
@@ -34,8 +40,17 @@ struct CallFeed: Sendable {
         var version = after
         var quietSince = ContinuousClock.now
         try await writer.write(ByteBuffer(string: ": call \(callId)\n\n"))
-        while !Task.isCancelled {
-            let events = try await store.readStream(RoomCalls.streamId(callId: callId), after: version)
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let (outcome, _) = await Deadline.run(readDeadline) { [store, version] in
+                try await store.readStream(RoomCalls.streamId(callId: callId), after: version)
+            }
+            let events: [RecordedEvent]
+            do {
+                events = try outcome.get()
+            } catch let error where DatabaseUnavailable.describes(error) || DatabaseUnavailable.isCancellation(error) {
+                try await writer.write(ByteBuffer(string: ": the database cannot be reached; reconnect later\n\n"))
+                return
+            }
             for event in events {
                 try await writer.write(ByteBuffer(string: Self.message(event, callId: callId)))
                 version = event.streamVersion

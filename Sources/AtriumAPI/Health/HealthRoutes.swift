@@ -9,8 +9,7 @@ struct HealthRoutes: Sendable {
         router.get("/readyz") { _, _ in
             await isReady()
                 ? JSONResponse.make(status: .ok, body: ["status": "ready"])
-                : ACSErrorBody.response(
-                    status: .serviceUnavailable, code: "ServiceUnavailable", message: "The database is not reachable.")
+                : ServiceUnavailable.response("The database is not reachable.")
         }
     }
 }

@@ -28,16 +28,23 @@ public struct SubscriptionBackfill: Service {
 
     public func run() async throws {
         let publisher = Publisher(store: store)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                for subscription in try await SubscriptionDirectory.all(client: store.client, logger: logger)
-                where subscription.definition.startPosition != .now {
-                    try await backfill(subscription, publisher: publisher)
+        // Cancelled on graceful shutdown: a backfill stops between batches (its checkpoint says
+        // where the next start resumes), and a pass waiting for an unreachable database ends.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    for subscription in try await SubscriptionDirectory.all(client: store.client, logger: logger)
+                    where subscription.definition.startPosition != .now {
+                        try await backfill(subscription, publisher: publisher)
+                    }
+                } catch {
+                    // Cancelled: the server is stopping, nothing failed.
+                    if !Task.isCancelled {
+                        logger.warning("subscription backfill failed; will try again", metadata: ["error": "\(error)"])
+                    }
                 }
-            } catch {
-                logger.warning("subscription backfill failed; will try again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
 
@@ -74,8 +81,11 @@ public struct SubscriptionBackfill: Service {
                     checkpoint = next
                 }
             }
-            _ = try? await lockConnection.query(
-                "SELECT pg_advisory_unlock(hashtextextended(\(name), 0))", logger: logger)
+            // Not on a closed connection: its lock went with it, and the statement would never be answered.
+            if !lockConnection.isClosed {
+                _ = try? await lockConnection.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(name), 0))", logger: logger)
+            }
             try outcome.get()
             if checkpoint >= end {
                 logger.info("subscription backfill done", metadata: ["subscription": "\(subscription.definition.name)"])

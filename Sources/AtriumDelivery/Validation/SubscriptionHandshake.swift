@@ -47,14 +47,21 @@ public struct SubscriptionHandshake: Service {
     }
 
     public func run() async throws {
-        var pauses: [String: (next: ContinuousClock.Instant, pause: Duration)] = [:]
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await pass(&pauses)
-            } catch {
-                logger.warning("subscription handshake pass failed", metadata: ["error": "\(error)"])
+        // Cancelled on graceful shutdown: a pass waiting for an unreachable database (or a slow
+        // endpoint) must not hold up the server's stop; an unanswered handshake is tried again later.
+        await cancelWhenGracefulShutdown {
+            var pauses: [String: (next: ContinuousClock.Instant, pause: Duration)] = [:]
+            while !Task.isCancelled {
+                do {
+                    try await pass(&pauses)
+                } catch {
+                    // Cancelled: the server is stopping, nothing failed.
+                    if !Task.isCancelled {
+                        logger.warning("subscription handshake pass failed", metadata: ["error": "\(error)"])
+                    }
+                }
+                try? await Task.sleep(for: interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
 
@@ -79,7 +86,11 @@ public struct SubscriptionHandshake: Service {
                 guard let code = subscription.validationCode else { continue }
                 answers.append((subscription.definition.name, code, await ask(subscription.definition, code: code)))
             }
-            _ = try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(lock), 0))", logger: logger)
+            // A connection closed meanwhile took the lock with it, and would never answer the unlock.
+            if !connection.isClosed {
+                _ = try await connection.query(
+                    "SELECT pg_advisory_unlock(hashtextextended(\(lock), 0))", logger: logger)
+            }
             return answers
         }
         for (name, code, method) in answers {

@@ -65,7 +65,9 @@ public struct LogConsumer: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await self.runWhileLeader() }
-            } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+            } catch  where Task.isCancelled || Task.isShuttingDownGracefully {
+                // Whatever the cancellation caused (a cancelled lease, a closed connection), not
+                // a failure worth retrying: the server is stopping.
                 return
             } catch {
                 logger.warning("consumer stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
@@ -106,7 +108,10 @@ public struct LogConsumer: Service {
             // Unlock outside the (possibly cancelled) task: the connection goes back to the pool and
             // must not keep the lock. If the unlock cannot be confirmed, close the connection instead:
             // a lock left on a pooled connection would stop this consumer on every node.
+            // A closed connection (PostgreSQL restarted) took its session and lock with it, and a
+            // statement written to it is never answered: asking would hang this consumer for good.
             await Task { [logger] in
+                guard !lockConnection.isClosed else { return }
                 let unlocked = try? await lockConnection.query(
                     "SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger
                 ).decode(Bool.self).first { _ in true }

@@ -11,12 +11,14 @@ import Synchronization
 /// of a burst share both. A lone command still goes at once, in a batch of one.
 final class AppendBatcher: Sendable {
     private struct Waiting {
+        var id: UInt64
         var append: PendingAppend
         var continuation: CheckedContinuation<AppendOutcome, any Error>
     }
 
     private struct State {
         var queue: [Waiting] = []
+        var nextId: UInt64 = 0
         var writers = 0
         /// When each batch being written was taken.
         var inFlight: [ContinuousClock.Instant] = []
@@ -47,14 +49,39 @@ final class AppendBatcher: Sendable {
         self.logger = logger
     }
 
+    /// Appends in the next batch. Cancelled while still queued (a request past its deadline while
+    /// PostgreSQL is unreachable), the append is withdrawn, unwritten, with `CancellationError`;
+    /// once in a batch being written it is answered with that batch's outcome.
     func append(_ append: PendingAppend) async throws -> AppendOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            let startWriter = state.withLock { state in
-                state.queue.append(Waiting(append: append, continuation: continuation))
-                return Self.claimWriter(&state)
-            }
-            if startWriter { Task { await self.write() } }
+        let id = state.withLock { state in
+            state.nextId += 1
+            return state.nextId
         }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let startWriter = state.withLock { state in
+                    // Checked under the lock that `withdraw` takes: cancelled before this point,
+                    // the append is never queued; after it, `withdraw` finds it queued or taken.
+                    guard !Task.isCancelled else {
+                        continuation.resume(throwing: CancellationError())
+                        return false
+                    }
+                    state.queue.append(Waiting(id: id, append: append, continuation: continuation))
+                    return Self.claimWriter(&state)
+                }
+                if startWriter { Task { await self.write() } }
+            }
+        } onCancel: {
+            withdraw(id)
+        }
+    }
+
+    /// Takes a cancelled append out of the queue, unless a batch has taken it already.
+    private func withdraw(_ id: UInt64) {
+        let withdrawn = state.withLock { state in
+            state.queue.firstIndex { $0.id == id }.map { state.queue.remove(at: $0) }
+        }
+        withdrawn?.continuation.resume(throwing: CancellationError())
     }
 
     /// Whether another writer should start for what waits, counting it in if so: when none runs,
@@ -81,7 +108,12 @@ final class AppendBatcher: Sendable {
                     // On the connection's event loop (see EventLoopTaskExecutor): its replies resume
                     // this task without a thread hop.
                     await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                        while let (batch, takenAt) = self.nextBatch() {
+                        while true {
+                            // A statement written to a closed connection (PostgreSQL restarted) is
+                            // never answered: lease another. Checked on the connection's event loop,
+                            // so that it cannot close between this check and the batch's write.
+                            guard !connection.isClosed else { return false }
+                            guard let (batch, takenAt) = self.nextBatch() else { return true }
                             let watchdog = connection.eventLoop.scheduleTask(in: .init(Self.stallThreshold)) {
                                 self.batchMayBeSlow()
                             }
@@ -91,7 +123,6 @@ final class AppendBatcher: Sendable {
                             // A broken connection fails its batch; the next one leases another.
                             guard written else { return false }
                         }
-                        return true
                     }
                 }
                 if drained { return }

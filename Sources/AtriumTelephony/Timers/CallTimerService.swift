@@ -33,8 +33,8 @@ public struct CallTimerService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await self.runListening() }
-            } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
-                return
+            } catch  where Task.isCancelled || Task.isShuttingDownGracefully {
+                return  // whatever the cancellation caused: the server is stopping
             } catch {
                 logger.warning(
                     "call timers stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
