@@ -74,12 +74,24 @@ public struct DeliveryWorker: Service {
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let limits = await gate.limits(now: Date())
-                let claimed = limits.rows > 0 ? try await outbox.claim(limits) : []
+                let claimed: [Outbox.Claimed]
+                let subscriptions: [String: EventSubscription]
+                do {
+                    claimed = limits.rows > 0 ? try await outbox.claim(limits) : []
+                    subscriptions =
+                        claimed.isEmpty ? [:] : try await directory.subscriptions(for: claimed, outbox: outbox)
+                } catch {
+                    guard !Task.isCancelled else { throw error }
+                    // The attempts under way go on: a claim that failed leaves nothing behind (its rows,
+                    // if it took any, come due again when their lease ends).
+                    logger.warning("delivery claim failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try await Task.sleep(for: settings.pollInterval)
+                    continue
+                }
                 guard !claimed.isEmpty else {
                     await doorbell.wait(timeout: settings.pollInterval)
                     continue
                 }
-                let subscriptions = try await directory.subscriptions(for: claimed, outbox: outbox)
                 var dropped = Outbox.Outcomes()
                 for (name, rows) in Dictionary(grouping: claimed, by: \.subscription) {
                     let batches: [DeliveryBatch]
