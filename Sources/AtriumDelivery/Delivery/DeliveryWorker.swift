@@ -126,8 +126,8 @@ public struct DeliveryWorker: Service {
         // Stopping: the lease brings the rows back, to this node's successor or another node.
         guard !Task.isCancelled else { return }
         let now = Date()
-        // One draw for the event and its endpoint: a failed probe's event is due when its endpoint's
-        // rest ends, and goes first then.
+        // One draw for the event and its endpoint: after a first failure both wait the same, so the
+        // event is due as its endpoint's rest ends, and is the probe then (the most-tried goes first).
         let jitter = Double.random(in: 0..<1)
         var outcomes = outcomes(of: result, for: batch, jitter: jitter, now: now)
         let release = await gate.finished(batch.endpoint, answered: result.status != nil, jitter: jitter, now: now)
