@@ -8,8 +8,10 @@ import ServiceLifecycle
 public struct Publishing {
     public let services: [any Service]
 
+    /// - Parameter delivery: how the workers treat endpoints; `http` should be built with its
+    ///   `httpClientConfiguration`.
     public init(
-        store: EventStore, http: HTTPClient, topic: String,
+        store: EventStore, http: HTTPClient, topic: String, delivery: DeliverySettings = DeliverySettings(),
         validationURL: @escaping SubscriptionHandshake.ValidationURL, validate: @escaping SubscriptionHandshake.Validate
     ) {
         let publisher = Publisher(store: store)
@@ -23,7 +25,7 @@ public struct Publishing {
                 name: CallbackFanOut.consumerName, store: store, handler: CallbackFanOut(store: store),
                 pace: .milliseconds(15)),
             SubscriptionBackfill(store: store, topic: topic),
-            DeliveryWorker(outbox: Outbox(client: store.client, logger: store.logger), http: http),
+            DeliveryWorker(outbox: Outbox(client: store.client, logger: store.logger), http: http, settings: delivery),
             PublishingGauges(client: store.client, logger: store.logger),
             SubscriptionHandshake(
                 client: store.client, http: http, logger: store.logger, topic: topic,

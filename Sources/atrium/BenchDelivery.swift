@@ -20,6 +20,9 @@ struct BenchDelivery: AsyncParsableCommand {
             2. drain, unbatched: --backlog events queued while the subscription awaits validation, then \
             validated at once; prints events/s until the last arrives;
             3. drain, batched: the same with maxEventsPerBatch --batch.
+            --beside hanging|closed adds, for the latency phase, a second subscriber to the same \
+            events that answers the handshake and then hangs (never answers a delivery) or closes its \
+            port: the healthy subscriber's figures should not change. --backlog 0 skips the drains.
             Everything stops by itself.
             """
     )
@@ -31,6 +34,13 @@ struct BenchDelivery: AsyncParsableCommand {
     @Option(help: "Events queued for each drain phase.") var backlog = 20_000
     @Option(help: "maxEventsPerBatch of the batched drain.") var batch = 100
     @Option(help: "The server's PostgreSQL (to see the backlog build up).") var databaseURL: String?
+    @Option(help: "A bad subscriber beside the measured one in the latency phase: hanging or closed.")
+    var beside: MisbehavingSubscriber.Behaviour?
+
+    func validate() throws {
+        guard rate > 0, duration > 0 else { throw ValidationError("--rate and --duration must be positive.") }
+        guard backlog >= 0 else { throw ValidationError("--backlog must be 0 (no drain) or more.") }
+    }
 
     func run() async throws {
         guard let key = accessKey ?? ProcessInfo.processInfo.environment["ATRIUM_ACCESS_KEY"],
@@ -62,9 +72,11 @@ struct BenchDelivery: AsyncParsableCommand {
                 let phases = Phases(
                     atrium: url, signer: signer, http: http, receiver: receiver, endpoint: endpoint, database: database,
                     logger: logger)
-                try await phases.latency(rate: rate, seconds: duration)
-                try await phases.drain(events: backlog, maxEventsPerBatch: 1)
-                try await phases.drain(events: backlog, maxEventsPerBatch: batch)
+                try await phases.latency(rate: rate, seconds: duration, beside: beside)
+                if backlog > 0 {
+                    try await phases.drain(events: backlog, maxEventsPerBatch: 1)
+                    try await phases.drain(events: backlog, maxEventsPerBatch: batch)
+                }
             }
         }
         try await http.shutdown()
@@ -82,18 +94,32 @@ private struct Phases {
     let database: PostgresClient
     let logger: Logger
 
-    func latency(rate: Int, seconds: Int) async throws {
-        print("latency: \(rate) create-room commands/s for \(seconds) s, one event per delivery …")
+    func latency(rate: Int, seconds: Int, beside behaviour: MisbehavingSubscriber.Behaviour?) async throws {
+        let bad = behaviour.map(MisbehavingSubscriber.init)
+        let company = behaviour.map {
+            " beside a \($0 == .hanging ? "hanging subscriber" : "subscriber whose port is closed")"
+        }
+        print("latency: \(rate) create-room commands/s for \(seconds) s, one event per delivery\(company ?? "") …")
         receiver.reset()
         receiver.acceptHandshake(true)
+        if let bad {
+            try await subscribe("bench-beside", endpoint: try await bad.start(), maxEventsPerBatch: 1)
+            try await waitValidated("bench-beside")
+        }
         try await subscribe("bench-latency", maxEventsPerBatch: 1)
         try await waitValidated("bench-latency")
         let sent = try await createRooms(count: rate * seconds, perSecond: rate)
-        try await waitForEvents(sent, timeout: .seconds(60))
+        // Counted, not thrown: how many are missing a minute on is itself the figure.
+        try? await waitForEvents(sent, timeout: .seconds(60))
         let figures = receiver.figures
         print(
             "  \(figures.events) of \(sent) events delivered, \(perSecond(figures.events, figures.seconds)) events/s; "
                 + "commit → receipt p50 \(format(figures.p50)) ms, p99 \(format(figures.p99)) ms")
+        if let bad {
+            if bad.behaviour == .hanging { print("  the hanging subscriber was sent \(bad.deliveries) deliveries") }
+            try await unsubscribe("bench-beside")
+            await bad.stop()
+        }
         try await unsubscribe("bench-latency")
     }
 
@@ -122,7 +148,8 @@ private struct Phases {
 
     // MARK: Steps
 
-    private func subscribe(_ name: String, maxEventsPerBatch: Int) async throws {
+    private func subscribe(_ name: String, endpoint: String? = nil, maxEventsPerBatch: Int) async throws {
+        let endpoint = endpoint ?? self.endpoint
         let body = """
             {"properties":{"destination":{"endpointType":"WebHook","properties":{"endpointUrl":"\(endpoint)",\
             "maxEventsPerBatch":\(maxEventsPerBatch),"preferredBatchSizeInKilobytes":1024}},\
@@ -212,3 +239,5 @@ private struct Phases {
 
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
+
+extension MisbehavingSubscriber.Behaviour: ExpressibleByArgument {}

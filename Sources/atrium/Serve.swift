@@ -107,10 +107,11 @@ struct Serve: AsyncParsableCommand {
                 pace: .milliseconds(15)),
             CallTimerService(store: store),
         ]
+        let delivery = DeliverySettings()
         let http = HTTPClient(
-            eventLoopGroupProvider: .shared(eventLoopGroup), configuration: Self.webhookClientConfiguration)
+            eventLoopGroupProvider: .shared(eventLoopGroup), configuration: delivery.httpClientConfiguration)
         let publishing = Publishing(
-            store: store, http: http, topic: Self.topic,
+            store: store, http: http, topic: Self.topic, delivery: delivery,
             validationURL: {
                 [base = ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)"] in
                 SubscriptionValidationURL.make(baseURL: base, name: $0, code: $1)
@@ -153,14 +154,6 @@ struct Serve: AsyncParsableCommand {
     /// The `topic` / `source` of published events: Atrium's stand-in for an ACS resource id.
     static var topic: String {
         ProcessInfo.processInfo.environment["ATRIUM_TOPIC"] ?? "/atrium/communicationServices/atrium"
-    }
-
-    /// Webhooks: many deliveries in flight to one receiver, connections kept alive.
-    static var webhookClientConfiguration: HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.redirectConfiguration = .disallow
-        return configuration
     }
 
     private static func announce(url: String, key: String, source: AccessKey.Source) {

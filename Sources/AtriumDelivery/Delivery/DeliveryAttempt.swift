@@ -7,9 +7,9 @@ import NIOHTTP1
 /// One POST of a batch to its subscriber, with Event Grid's headers (and Standard Webhooks
 /// signature headers when the subscription has a secret).
 struct DeliveryAttempt {
-    static let timeout = TimeAmount.seconds(30)
-
     let http: HTTPClient
+    /// The whole attempt's bound: a receiver that never answers costs this, and only its own slot.
+    let timeout: Duration
 
     struct Result: Sendable {
         /// nil when no answer came (refused, reset, timed out).
@@ -40,7 +40,7 @@ struct DeliveryAttempt {
         }
         request.body = .bytes(ByteBuffer(string: body))
         do {
-            let response = try await http.execute(request, timeout: Self.timeout)
+            let response = try await http.execute(request, timeout: TimeAmount(timeout))
             _ = try? await response.body.collect(upTo: 1 << 20)  // read it all: the connection is reused
             let status = Int(response.status.code)
             return Result(

@@ -6,6 +6,9 @@ struct DeliveryBatch: Sendable {
     var subscription: EventSubscription
     var rows: [Outbox.Claimed]
 
+    /// Where it goes: its rows share their endpoint.
+    var endpoint: String { rows.first?.endpoint ?? subscription.name }
+
     /// The attempt number the receiver sees (`aeg-delivery-count` is this minus one).
     var attempt: Int { rows.map(\.attempts).max() ?? 1 }
 

@@ -3,35 +3,34 @@ import AtriumDomain
 import AtriumStore
 import Foundation
 import Logging
-import NIOCore
-import NIOHTTP1
 import PostgresNIO
 import ServiceLifecycle
 
-/// Delivers the outbox: on every node, several lanes each claim a handful of due rows, POST them
-/// (grouped into batches where the subscription allows) and record what happened.
+/// Delivers the outbox: on every node, claims due rows within each endpoint's share, POSTs each
+/// batch as its own task, and records each outcome as soon as that attempt ends.
 ///
-/// Woken by NOTIFY `atrium_outbox` (the fan-out sends it with each batch it commits), polling as the
-/// fallback. At-least-once: a crash between the POST and the record means the row is sent again
-/// when its lease ends; the event id is the receiver's dedup key.
+/// Endpoints are kept apart: an endpoint gets at most `maxAttemptsPerEndpoint` requests at once,
+/// each bounded by `attemptTimeout`, and one that gives no answer rests as a whole (`EndpointGate`);
+/// so a hanging or unreachable subscriber only ever holds its own share, and the others' deliveries,
+/// retries and dead letters keep their times.
+///
+/// Woken by NOTIFY `atrium_outbox` (the fan-out sends it with each batch it commits) and by an
+/// attempt whose end lets more be claimed, polling as the fallback (retries come due unannounced). At-least-once: a crash between the POST and the
+/// record means the row is sent again when its lease ends; the event id is the receiver's dedup key.
 public struct DeliveryWorker: Service {
     let outbox: Outbox
     let http: HTTPClient
     let metrics: DeliveryMetrics
-    var lanes: Int
-    var claimSize: Int
-    var pollInterval: Duration
+    let settings: DeliverySettings
 
     public init(
-        outbox: Outbox, http: HTTPClient, metrics: DeliveryMetrics = DeliveryMetrics(), lanes: Int = 4,
-        claimSize: Int = 64, pollInterval: Duration = .milliseconds(250)
+        outbox: Outbox, http: HTTPClient, metrics: DeliveryMetrics = DeliveryMetrics(),
+        settings: DeliverySettings = DeliverySettings()
     ) {
         self.outbox = outbox
         self.http = http
         self.metrics = metrics
-        self.lanes = lanes
-        self.claimSize = claimSize
-        self.pollInterval = pollInterval
+        self.settings = settings
     }
 
     private var logger: Logger { outbox.logger }
@@ -39,17 +38,17 @@ public struct DeliveryWorker: Service {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await cancelWhenGracefulShutdown { try await self.runLanes() }
+                try await cancelWhenGracefulShutdown { try await self.listenAndDeliver() }
             } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
                 return
             } catch {
                 logger.warning("delivery stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: pollInterval)
+            try? await Task.sleep(for: settings.pollInterval)
         }
     }
 
-    private func runLanes() async throws {
+    private func listenAndDeliver() async throws {
         let doorbell = Doorbell()
         try await outbox.client.withConnection { connection in
             try await connection.listen(on: Outbox.channel) { notifications in
@@ -58,9 +57,7 @@ public struct DeliveryWorker: Service {
                         for try await _ in notifications { await doorbell.ring() }
                         throw CancellationError()  // the listening connection went away
                     }
-                    for _ in 0..<lanes {
-                        group.addTask { try await self.lane(doorbell: doorbell) }
-                    }
+                    group.addTask { try await self.dispatch(doorbell: doorbell) }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -68,56 +65,99 @@ public struct DeliveryWorker: Service {
         }
     }
 
-    private func lane(doorbell: Doorbell) async throws {
-        while !Task.isCancelled {
-            let claimed = try await outbox.claim(limit: claimSize)
-            guard !claimed.isEmpty else {
-                await doorbell.wait(timeout: pollInterval)
-                continue
-            }
-            if claimed.count == claimSize { await doorbell.ring() }  // more are due: wake a resting lane
-            let subscriptions = Dictionary(
-                try await SubscriptionDirectory.all(client: outbox.client, logger: logger).map {
-                    ($0.definition.name, $0.definition)
-                }, uniquingKeysWith: { first, _ in first })
-            var outcomes = Outbox.Outcomes()
-            var batches: [DeliveryBatch] = []
-            for (name, rows) in Dictionary(grouping: claimed, by: \.subscription) {
-                if let destination = rows.first?.destination {
-                    // A call connection's callbacks: one at a time, in order (the claim sees to it).
-                    batches += rows.sorted { $0.id < $1.id }.map {
-                        DeliveryBatch(subscription: .callback(name, endpointUrl: destination), rows: [$0])
+    /// Claims what the endpoints may take and starts each batch as its own task; never waits for
+    /// an attempt, only for something to claim.
+    private func dispatch(doorbell: Doorbell) async throws {
+        let gate = EndpointGate(settings: settings)
+        let recorder = OutcomeRecorder(outbox: outbox)
+        var directory = Directory()
+        try await withThrowingDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let limits = await gate.limits(now: Date())
+                let claimed: [Outbox.Claimed]
+                let subscriptions: [String: EventSubscription]
+                do {
+                    claimed = limits.rows > 0 ? try await outbox.claim(limits) : []
+                    subscriptions =
+                        claimed.isEmpty ? [:] : try await directory.subscriptions(for: claimed, outbox: outbox)
+                } catch {
+                    guard !Task.isCancelled else { throw error }
+                    // The attempts under way go on: a claim that failed leaves nothing behind (its rows,
+                    // if it took any, come due again when their lease ends).
+                    logger.warning("delivery claim failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try await Task.sleep(for: settings.pollInterval)
+                    continue
+                }
+                guard !claimed.isEmpty else {
+                    await doorbell.wait(timeout: settings.pollInterval)
+                    continue
+                }
+                var dropped = Outbox.Outcomes()
+                for (name, rows) in Dictionary(grouping: claimed, by: \.subscription) {
+                    let batches: [DeliveryBatch]
+                    if let destination = rows.first?.destination {
+                        // A call connection's callbacks: one at a time, in order (the claim sees to it).
+                        batches = rows.sorted { $0.id < $1.id }.map {
+                            DeliveryBatch(subscription: .callback(name, endpointUrl: destination), rows: [$0])
+                        }
+                    } else if let subscription = subscriptions[name] {
+                        batches = DeliveryBatch.make(rows.sorted { $0.id < $1.id }, for: subscription)
+                    } else {
+                        dropped.dropped += rows.map(\.id)  // deleted since: nothing more goes to it
+                        continue
                     }
-                    continue
+                    for batch in batches {
+                        await gate.started(batch.endpoint)
+                        group.addTask {
+                            await self.deliver(batch, gate: gate, recorder: recorder, doorbell: doorbell)
+                        }
+                    }
                 }
-                guard let subscription = subscriptions[name] else {
-                    outcomes.dropped += rows.map(\.id)  // deleted since: nothing more goes to it
-                    continue
-                }
-                batches += DeliveryBatch.make(rows.sorted { $0.id < $1.id }, for: subscription)
+                if !dropped.isEmpty { await recorder.record(dropped) }
             }
-            await withTaskGroup(of: (DeliveryBatch, DeliveryAttempt.Result).self) { group in
-                for batch in batches {
-                    group.addTask { (batch, await DeliveryAttempt(http: http).send(batch)) }
-                }
-                for await (batch, result) in group {
-                    record(result, of: batch, into: &outcomes)
-                }
-            }
-            try await outbox.record(outcomes)
-            // The next callback of each connection just delivered is claimable now.
-            if claimed.contains(where: { $0.destination != nil }) { await doorbell.ring() }
         }
     }
 
-    private func record(_ result: DeliveryAttempt.Result, of batch: DeliveryBatch, into outcomes: inout Outbox.Outcomes)
+    /// One attempt, from the POST to its outcome in the outbox.
+    private func deliver(_ batch: DeliveryBatch, gate: EndpointGate, recorder: OutcomeRecorder, doorbell: Doorbell)
+        async
+    {
+        let result = await DeliveryAttempt(http: http, timeout: settings.attemptTimeout).send(batch)
+        // Stopping: the lease brings the rows back, to this node's successor or another node.
+        guard !Task.isCancelled else { return }
+        let now = Date()
+        // One draw for the event and its endpoint: after a first failure both wait the same, so the
+        // event is due as its endpoint's rest ends, and is the probe then (the most-tried goes first).
+        let jitter = Double.random(in: 0..<1)
+        var outcomes = outcomes(of: result, for: batch, jitter: jitter, now: now)
+        let release = await gate.finished(batch.endpoint, answered: result.status != nil, jitter: jitter, now: now)
+        if let rest = release.rest {
+            outcomes.postponed.append((batch.endpoint, rest))
+            logger.info(
+                "endpoint not answering; its deliveries wait",
+                metadata: [
+                    "endpoint": "\(batch.endpoint)", "outcome": "\(result.outcome)",
+                    "until": "\(Timestamp.format(rest))",
+                ])
+        }
+        await recorder.record(outcomes)
+        // Worth another claim only when this end lets more be claimed: a full share has room again,
+        // or a connection's next callback waits for this one to leave the outbox. (New rows ring
+        // through NOTIFY; retries come due to the poll.)
+        if release.freedAFullShare || batch.rows.contains(where: { $0.destination != nil }) {
+            await doorbell.ring()
+        }
+    }
+
+    private func outcomes(of result: DeliveryAttempt.Result, for batch: DeliveryBatch, jitter: Double, now: Date)
+        -> Outbox.Outcomes
     {
         let subscription = batch.subscription
-        let now = Date()
         let verdict = RetrySchedule.verdict(
-            status: result.status, attempt: batch.attempt, retryAfter: result.retryAfter,
-            jitter: Double.random(in: 0..<1))
+            status: result.status, attempt: batch.attempt, retryAfter: result.retryAfter, jitter: jitter,
+            delays: settings.retryDelays)
         metrics.attempted(batch, result: result, verdict: verdict, now: now)
+        var outcomes = Outbox.Outcomes()
         for row in batch.rows {
             let deadReason: String?
             switch verdict {
@@ -146,6 +186,30 @@ public struct DeliveryWorker: Service {
             }
             metrics.deadLettered(
                 subscription.name, reason: deadReason ?? "DeliveryFailed", kept: subscription.deadLetterEnabled)
+        }
+        return outcomes
+    }
+}
+
+extension DeliveryWorker {
+    /// The subscriptions' definitions, read again at most once a second (or when a claimed row
+    /// names one not seen yet): a claim is made for every few attempts that end.
+    fileprivate struct Directory {
+        private var byName: [String: EventSubscription] = [:]
+        private var readAt = ContinuousClock.now - .seconds(60)
+
+        mutating func subscriptions(for claimed: [Outbox.Claimed], outbox: Outbox) async throws
+            -> [String: EventSubscription]
+        {
+            let unknown = claimed.contains { $0.destination == nil && byName[$0.subscription] == nil }
+            if unknown || ContinuousClock.now - readAt > .seconds(1) {
+                byName = Dictionary(
+                    try await SubscriptionDirectory.all(client: outbox.client, logger: outbox.logger).map {
+                        ($0.definition.name, $0.definition)
+                    }, uniquingKeysWith: { first, _ in first })
+                readAt = ContinuousClock.now
+            }
+            return byName
         }
     }
 }

@@ -10,11 +10,16 @@ import PostgresNIO
 /// dies mid-delivery leaves its rows to come due again when the lease ends (at-least-once).
 public struct Outbox: Sendable {
     public static let channel = "atrium_outbox"
-    /// Longer than the 30 s delivery timeout: a leased row is never delivered twice at once.
-    static let lease = Duration.seconds(60)
 
     public let client: PostgresClient
     public let logger: Logger
+
+    /// Begins the workers' statements (each names `async` among its tables): their commits do not
+    /// wait for the disk. A claim or an outcome lost in a crash of PostgreSQL only means that its
+    /// row is delivered again (at-least-once), and on a busy disk that wait (one WAL flush per
+    /// statement) was most of a claim's time, on every delivery's way.
+    static let withoutWaitingForTheDisk =
+        "WITH async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -34,28 +39,70 @@ public struct Outbox: Sendable {
         public var liveSince: Date
         /// A call connection's callback URI; nil for a subscription's event.
         public var destination: String?
+
+        /// Where it goes, as far as keeping endpoints apart is concerned: its subscription, or its
+        /// callback URI (shared by the connections that gave the same one).
+        public var endpoint: String { destination ?? subscription }
     }
 
-    /// Due rows of validated subscriptions, and call connections' callbacks, oldest first, leased to
-    /// this worker. A callback waits while an earlier one of its connection is pending (in flight or
-    /// waiting to be retried): a connection hears its callbacks in order.
-    func claim(limit: Int) async throws -> [Claimed] {
-        let leaseSeconds = Int(Self.lease.components.seconds)
+    /// How much one claim may take, so that no endpoint gets more than its share.
+    struct ClaimLimits: Sendable {
+        /// Rows in all.
+        var rows: Int
+        /// Requests one endpoint may be sent (times its batch size in rows), unless `slots` says less.
+        var requestsPerEndpoint: Int
+        /// Endpoints with fewer free requests: some in flight already, or failing (one probe).
+        var slots: [String: Int] = [:]
+        /// Endpoints that get nothing now: full, or resting after a failure.
+        var excluded: [String] = []
+        var lease: Duration
+    }
+
+    /// Due rows of validated subscriptions, and call connections' callbacks, oldest first within
+    /// each endpoint's share, leased to this worker. Retried rows come first within an endpoint: a
+    /// failing endpoint's probe is its oldest failure, which moves on towards its dead letter. A
+    /// callback waits while an earlier one of its connection is pending (in flight or waiting to be
+    /// retried): a connection hears its callbacks in order.
+    func claim(_ limits: ClaimLimits) async throws -> [Claimed] {
+        let leaseSeconds = Double(limits.lease.components.seconds)
+        // Only the first due rows are ranked (an excluded endpoint's backlog is skipped first), so a
+        // claim costs the same whatever waits behind.
+        let scan = limits.rows * 4
+        let slotEndpoints = Array(limits.slots.keys)
+        let slotCounts = slotEndpoints.map { Int32(limits.slots[$0] ?? 0) }
         let query: PostgresQuery = """
+            \(unescaped: Self.withoutWaitingForTheDisk)
             UPDATE outbox o
                SET due_at = now() + make_interval(secs => \(leaseSeconds)), attempts = o.attempts + 1,
                    last_attempt_at = now()
-              FROM (SELECT c.id FROM outbox c
-                      LEFT JOIN event_subscriptions s ON s.name = c.subscription
-                     WHERE c.state = 'pending' AND c.due_at <= now()
-                       AND (s.validation_code IS NULL AND s.name IS NOT NULL
-                            OR c.destination IS NOT NULL
-                               AND NOT EXISTS (SELECT 1 FROM outbox p
-                                                WHERE p.subscription = c.subscription AND p.state = 'pending'
-                                                  AND p.id < c.id))
-                     ORDER BY c.due_at
-                     LIMIT \(limit)
-                     FOR UPDATE OF c SKIP LOCKED) AS due
+              FROM async, (SELECT l.id FROM outbox l
+                     WHERE l.id = ANY(ARRAY(
+                             SELECT r.id
+                               FROM (SELECT d.id, d.due_at, d.endpoint, d.per_request,
+                                            row_number() OVER (PARTITION BY d.endpoint
+                                                               ORDER BY d.attempts DESC, d.due_at, d.id) AS n
+                                       FROM (SELECT c.id, c.due_at, c.attempts,
+                                                    COALESCE(c.destination, c.subscription) AS endpoint,
+                                                    GREATEST(COALESCE((s.definition->'batching'->>'maxEventsPerBatch')::int,
+                                                                      1), 1) AS per_request
+                                               FROM outbox c
+                                               LEFT JOIN event_subscriptions s ON s.name = c.subscription
+                                              WHERE c.state = 'pending' AND c.due_at <= now()
+                                                AND COALESCE(c.destination, c.subscription) <> ALL(\(limits.excluded)::text[])
+                                                AND (s.validation_code IS NULL AND s.name IS NOT NULL
+                                                     OR c.destination IS NOT NULL
+                                                        AND NOT EXISTS (SELECT 1 FROM outbox p
+                                                                         WHERE p.subscription = c.subscription
+                                                                           AND p.state = 'pending' AND p.id < c.id))
+                                              ORDER BY c.due_at
+                                              LIMIT \(scan)) AS d) AS r
+                               LEFT JOIN unnest(\(slotEndpoints)::text[], \(slotCounts)::int4[]) AS f(endpoint, slots)
+                                      ON f.endpoint = r.endpoint
+                              WHERE r.n <= COALESCE(f.slots, \(limits.requestsPerEndpoint)) * r.per_request
+                              ORDER BY r.due_at
+                              LIMIT \(limits.rows)))
+                       AND l.state = 'pending' AND l.due_at <= now()
+                     FOR UPDATE OF l SKIP LOCKED) AS due
              WHERE o.id = due.id
             RETURNING o.id, o.subscription, o.event_id, o.payload, o.attempts, o.committed_at,
                       COALESCE(o.redriven_at, o.committed_at), o.destination
@@ -74,22 +121,39 @@ public struct Outbox: Sendable {
     }
 
     /// What became of attempted rows, written in one statement per kind.
-    struct Outcomes {
+    struct Outcomes: Sendable {
         var delivered: [Int64] = []
         var retried: [(id: Int64, dueAt: Date, outcome: String)] = []
         var dead: [(id: Int64, outcome: String, reason: String)] = []
         var dropped: [Int64] = []
+        /// Endpoints resting after a failure: their other rows wait until then.
+        var postponed: [(endpoint: String, until: Date)] = []
+
+        var isEmpty: Bool {
+            delivered.isEmpty && retried.isEmpty && dead.isEmpty && dropped.isEmpty && postponed.isEmpty
+        }
+
+        mutating func append(_ other: Outcomes) {
+            delivered += other.delivered
+            retried += other.retried
+            dead += other.dead
+            dropped += other.dropped
+            postponed += other.postponed
+        }
     }
 
     func record(_ outcomes: Outcomes) async throws {
         let removed = outcomes.delivered + outcomes.dropped
         if !removed.isEmpty {
-            try await client.query("DELETE FROM outbox WHERE id = ANY(\(removed)::int8[])", logger: logger)
+            try await client.query(
+                "\(unescaped: Self.withoutWaitingForTheDisk) DELETE FROM outbox USING async WHERE id = ANY(\(removed)::int8[])",
+                logger: logger)
         }
         if !outcomes.retried.isEmpty {
             let query: PostgresQuery = """
+                \(unescaped: Self.withoutWaitingForTheDisk)
                 UPDATE outbox o SET due_at = r.due_at, last_outcome = r.outcome
-                  FROM unnest(\(outcomes.retried.map(\.id))::int8[], \(outcomes.retried.map(\.dueAt))::timestamptz[],
+                  FROM async, unnest(\(outcomes.retried.map(\.id))::int8[], \(outcomes.retried.map(\.dueAt))::timestamptz[],
                               \(outcomes.retried.map(\.outcome))::text[]) AS r(id, due_at, outcome)
                  WHERE o.id = r.id
                 """
@@ -97,10 +161,24 @@ public struct Outbox: Sendable {
         }
         if !outcomes.dead.isEmpty {
             let query: PostgresQuery = """
+                \(unescaped: Self.withoutWaitingForTheDisk)
                 UPDATE outbox o SET state = 'dead', dead_at = now(), last_outcome = d.outcome, dead_reason = d.reason
-                  FROM unnest(\(outcomes.dead.map(\.id))::int8[], \(outcomes.dead.map(\.outcome))::text[],
+                  FROM async, unnest(\(outcomes.dead.map(\.id))::int8[], \(outcomes.dead.map(\.outcome))::text[],
                               \(outcomes.dead.map(\.reason))::text[]) AS d(id, outcome, reason)
                  WHERE o.id = d.id
+                """
+            try await client.query(query, logger: logger)
+        }
+        // After the retries: a failed row due before its endpoint's rest waits for it too. Rows in
+        // flight elsewhere are moved as well; their own outcome overwrites it.
+        if !outcomes.postponed.isEmpty {
+            let query: PostgresQuery = """
+                \(unescaped: Self.withoutWaitingForTheDisk)
+                UPDATE outbox o SET due_at = p.until
+                  FROM async, unnest(\(outcomes.postponed.map(\.endpoint))::text[],
+                              \(outcomes.postponed.map(\.until))::timestamptz[]) AS p(endpoint, until)
+                 WHERE o.state = 'pending' AND o.due_at < p.until
+                   AND (o.destination IS NULL AND o.subscription = p.endpoint OR o.destination = p.endpoint)
                 """
             try await client.query(query, logger: logger)
         }
