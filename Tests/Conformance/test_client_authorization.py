@@ -6,6 +6,7 @@ an Attendee is in it to be muted or removed, another Attendee is on the roster t
 the caller is put in the state its column names before it calls the route.
 """
 
+import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
@@ -154,3 +155,14 @@ def test_a_caller_refused_changes_nothing(atrium, client, people):
     assert cell.call("POST", "/leave", cell.subject).status_code == 403
     assert cell.call("POST", f"/participants/{victim}/mute", cell.subject).status_code == 403
     assert cell.call("GET", "", cell.anchor).json() == before
+
+
+def test_a_feed_ends_when_its_reader_is_taken_off_the_roster(atrium, client, people):
+    cell = Cell(atrium, client, people, "Attendee")
+    with cell.call("GET", "/events", cell.subject, stream=True) as feed:
+        assert feed.status_code == 200
+        client.remove_participants(room_id=cell.room.id, participants=[cell.subject[0]])
+        removed_at = time.monotonic()
+        lines = list(feed.iter_lines(decode_unicode=True))  # returns once the server ends the feed
+    assert time.monotonic() - removed_at < 5, "the feed outlived its reader's place on the roster"
+    assert ": the feed is for the room's roster" in lines

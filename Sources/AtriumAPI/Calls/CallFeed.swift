@@ -14,10 +14,16 @@ import ServiceLifecycle
 /// It ends cleanly when the server begins to shut down, and when the database cannot be read within
 /// `readDeadline`: an open feed must not hold a stopping server, nor wait out an outage unseen. The
 /// client reconnects with `Last-Event-ID`, to another node or once this one is back.
+///
+/// It is for the room's roster: a reader taken off the roster while it is open sees it end within
+/// `membershipInterval`, as any new request of theirs would be refused.
 struct CallFeed: Sendable {
     let store: EventStore
     let callId: String
     let after: Int64
+    /// Whether the reader is still on the room's roster.
+    let isStillMember: @Sendable () async throws -> Bool
+    var membershipInterval: Duration = .seconds(1)
     var interval: Duration = .milliseconds(50)
     /// A comment line now and then keeps proxies from closing an idle stream.
     var keepAlive: Duration = .seconds(15)
@@ -39,8 +45,18 @@ struct CallFeed: Sendable {
     private func stream(to writer: inout any ResponseBodyWriter) async throws {
         var version = after
         var quietSince = ContinuousClock.now
+        var memberSince = ContinuousClock.now
         try await writer.write(ByteBuffer(string: ": call \(callId)\n\n"))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if ContinuousClock.now - memberSince > membershipInterval {
+                let (outcome, _) = await Deadline.run(readDeadline) { try await isStillMember() }
+                guard (try? outcome.get()) == true else {
+                    // Off the roster, or the database cannot say: either way the feed ends here.
+                    try await writer.write(ByteBuffer(string: ": the feed is for the room's roster\n\n"))
+                    return
+                }
+                memberSince = .now
+            }
             let (outcome, _) = await Deadline.run(readDeadline) { [store, version] in
                 try await store.readStream(RoomCalls.streamId(callId: callId), after: version)
             }

@@ -108,7 +108,9 @@ struct CallRoutes: Sendable {
         let (roomId, user) = try await caller(request, context)
         let callId = try await roomCalls.currentCallId(in: roomId, for: user)
         let after = request.headers[.lastEventID].flatMap { Int64($0) } ?? 0
-        return CallFeed(store: store, callId: callId, after: after).response()
+        return CallFeed(store: store, callId: callId, after: after) { [roomCalls] in
+            try await roomCalls.isMember(user, of: roomId)
+        }.response()
     }
 
     // MARK: Shared steps

@@ -90,6 +90,12 @@ public struct RoomCalls: Sendable {
         try await currentCall(in: roomId, member: user).callId
     }
 
+    /// Whether `user` is on the room's roster. A deleted room keeps its roster: its call's feed
+    /// goes on to the `CallEnded` the room's deletion brings.
+    public func isMember(_ user: CommunicationIdentifier, of roomId: RoomId) async throws -> Bool {
+        try await loadRoom(roomId).roster.role(of: user) != nil
+    }
+
     /// The room as it is now, and its current call: 404 for a deleted room, 403 when `member` is
     /// given and is not on the roster, then 404 for a room without a call.
     private func currentCall(
