@@ -246,12 +246,7 @@ struct DeliveryIsolationTests {
             id = String(id.dropLast()) + "8"
         }
         let now = Date()
-        let time = JSONValue.string(Timestamp.format(now))
-        let data: JSONValue = [
-            "roomId": .string(id), "createdAt": time, "validFrom": time,
-            "validUntil": .string(Timestamp.format(now.addingTimeInterval(3600))), "pstnDialOutEnabled": false,
-        ]
-        let created = NewEvent(eventType: "RoomCreated", data: Data(data.serialized.utf8), metadata: Self.metadata)
+        let created = NewEvent.roomCreated(id: id, at: now, metadata: Self.metadata)
         try await store.append(to: "room-\(id)", expected: .noStream, events: [created], recordedAt: now)
         return ("room/\(id)", Date())
     }

@@ -206,12 +206,7 @@ struct PublishingTests {
     private func createRoom(_ store: EventStore) async throws -> String {
         let id = String(Int64.random(in: 1_000_000_000_000_000...9_000_000_000_000_000))
         let now = Date()
-        let time = JSONValue.string(Timestamp.format(now))
-        let data: JSONValue = [
-            "roomId": .string(id), "createdAt": time, "validFrom": time,
-            "validUntil": .string(Timestamp.format(now.addingTimeInterval(3600))), "pstnDialOutEnabled": false,
-        ]
-        let created = NewEvent(eventType: "RoomCreated", data: Data(data.serialized.utf8), metadata: Self.metadata)
+        let created = NewEvent.roomCreated(id: id, at: now, metadata: Self.metadata)
         try await store.append(to: "room-\(id)", expected: .noStream, events: [created], recordedAt: now)
         return id
     }

@@ -48,24 +48,8 @@ struct GroupCommitTests {
             // A RoomCreated without its fields breaks the rooms projection (NOT NULL): PostgreSQL
             // refuses that append. The others, sent at the same moment, must not notice.
             let broken = NewEvent.probe(type: "RoomCreated")
-            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-                for index in 0..<30 {
-                    group.addTask {
-                        do {
-                            let events = index == 15 ? [broken] : [.probe()]
-                            try await store.append(
-                                to: index == 15 ? "room-10000000000000015" : "fine-\(index)", expected: .noStream,
-                                events: events, recordedAt: Date())
-                            return (index, true)
-                        } catch StoreError.appendRefused {
-                            return (index, false)
-                        } catch {
-                            Issue.record("unexpected \(error)")
-                            return (index, false)
-                        }
-                    }
-                }
-                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            let outcomes = await Self.appendAtOnce(30, to: store) { index in
+                index == 15 ? ("room-10000000000000015", [broken]) : ("fine-\(index)", [.probe()])
             }
             #expect(outcomes[15] == false)
             #expect(outcomes.filter { $0.key != 15 }.allSatisfy { $0.value })
@@ -82,23 +66,8 @@ struct GroupCommitTests {
             let poisoned = NewEvent(
                 eventId: UUID(), eventType: "Probe", data: Data(#"{"text":"x\u0000"}"#.utf8),
                 metadata: EventMetadata(actor: "test", command: "Probe", correlationId: UUID()))
-            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
-                for index in 0..<60 {
-                    group.addTask {
-                        do {
-                            try await store.append(
-                                to: "stream-\(index)", expected: .noStream,
-                                events: index.isMultiple(of: 10) ? [poisoned] : [.probe()], recordedAt: Date())
-                            return (index, true)
-                        } catch StoreError.appendRefused {
-                            return (index, false)
-                        } catch {
-                            Issue.record("unexpected \(error)")
-                            return (index, false)
-                        }
-                    }
-                }
-                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            let outcomes = await Self.appendAtOnce(60, to: store) { index in
+                ("stream-\(index)", index.isMultiple(of: 10) ? [poisoned] : [.probe()])
             }
             #expect(outcomes.filter { $0.key.isMultiple(of: 10) }.allSatisfy { !$0.value }, "the poisoned fail")
             #expect(outcomes.filter { !$0.key.isMultiple(of: 10) }.allSatisfy { $0.value }, "the rest commit")
@@ -152,5 +121,29 @@ struct GroupCommitTests {
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
             logger: TestDatabase.logger)
         return try await rows.decode(Int64.self).first { _ in true } ?? 0
+    }
+
+    /// `count` appends sent at once, each creating the stream `append(index)` names: whether each
+    /// went through (true) or PostgreSQL refused it (false).
+    static func appendAtOnce(
+        _ count: Int, to store: EventStore, _ append: @escaping @Sendable (Int) -> (String, [NewEvent])
+    ) async -> [Int: Bool] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let (stream, events) = append(index)
+                    do {
+                        try await store.append(to: stream, expected: .noStream, events: events, recordedAt: Date())
+                        return (index, true)
+                    } catch StoreError.appendRefused {
+                        return (index, false)
+                    } catch {
+                        Issue.record("unexpected \(error)")
+                        return (index, false)
+                    }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
     }
 }
