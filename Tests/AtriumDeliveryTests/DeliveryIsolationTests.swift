@@ -271,15 +271,4 @@ struct DeliveryIsolationTests {
     }
 
     private func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
-
-    private func waitUntil(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(timeout)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-    }
 }

@@ -227,17 +227,4 @@ struct PublishingTests {
         guard case .array(let elements) = try JSONParser.parse(Array(body.utf8)) else { return [] }
         return elements
     }
-
-    private func waitUntil(
-        timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(timeout)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-    }
 }
