@@ -44,7 +44,8 @@ public struct DeliveryWorker: Service {
             } catch {
                 logger.warning("delivery stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: settings.pollInterval)
+            // A stop must not wait out the pause: services stop one after another.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
         }
     }
 

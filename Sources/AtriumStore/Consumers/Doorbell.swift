@@ -19,7 +19,8 @@ public actor Doorbell {
         for continuation in woken.values { continuation.resume() }
     }
 
-    /// Returns when rung (or at once if rung meanwhile), or after `timeout`.
+    /// Returns when rung (or at once if rung meanwhile), after `timeout`, or when the task is
+    /// cancelled: a stopping server must not wait out the polling interval of every waiter in turn.
     public func wait(timeout: Duration) async {
         if rung {
             rung = false
@@ -27,12 +28,18 @@ public actor Doorbell {
         }
         nextId += 1
         let id = nextId
-        await withCheckedContinuation { continuation in
-            waiters[id] = continuation
-            Task {
-                try? await Task.sleep(for: timeout)
-                self.expire(id)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Cancelled before waiting: the handler below has already run, and found no waiter.
+                guard !Task.isCancelled else { return continuation.resume() }
+                waiters[id] = continuation
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.expire(id)
+                }
             }
+        } onCancel: {
+            Task { await self.expire(id) }
         }
     }
 

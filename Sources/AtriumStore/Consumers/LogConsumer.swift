@@ -72,7 +72,8 @@ public struct LogConsumer: Service {
             } catch {
                 logger.warning("consumer stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: pollInterval)
+            // A stop must not wait out the pause: services stop one after another.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) }
         }
     }
 

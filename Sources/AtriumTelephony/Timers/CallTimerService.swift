@@ -39,7 +39,8 @@ public struct CallTimerService: Service {
                 logger.warning(
                     "call timers stopped; will try again", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: longestSleep)
+            // A stop must not wait out the pause: services stop one after another.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: longestSleep) }
         }
     }
 
