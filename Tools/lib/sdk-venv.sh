@@ -8,6 +8,6 @@ fi
 requirements=Tests/Conformance/requirements.txt
 stamp="$venv/.requirements"
 if ! cmp -s "$requirements" "$stamp"; then
-  "$venv/bin/pip" install --disable-pip-version-check -q -r "$requirements"
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$requirements"
   cp "$requirements" "$stamp"
 fi
