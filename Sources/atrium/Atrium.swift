@@ -12,8 +12,9 @@ struct Atrium: AsyncParsableCommand {
             Database:    set DATABASE_URL=postgres://user:pass@host:port/db to use your own server.
             """,
         subcommands: [
-            Serve.self, Migrate.self, AuditCommand.self, RebuildCommand.self, ConsumersCommand.self,
-            OutboxCommand.self, Bench.self, BenchDelivery.self, BenchRebuild.self,
+            Serve.self, ListenCommand.self, RequestCommand.self, PsqlCommand.self, Migrate.self, AuditCommand.self,
+            RebuildCommand.self, ConsumersCommand.self, OutboxCommand.self, Bench.self, BenchDelivery.self,
+            BenchRebuild.self,
         ],
         defaultSubcommand: nil
     )

@@ -159,7 +159,7 @@ struct EmbeddedPostgres: Sendable {
 
     /// The port of a cluster already running on this data folder, if any (a server killed with -9
     /// leaves its PostgreSQL running).
-    private func runningPort() throws -> Int? {
+    func runningPort() throws -> Int? {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
