@@ -4,9 +4,9 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Samples what only the database knows: each subscription's queue depth and dead letters, how
-/// far each consumer of the log (the fan-out among them) is behind its end, the age of the
-/// oldest open transaction, and how far a rebuild has come.
+/// Samples what only the database knows: each subscription's queue depth and dead letters (the
+/// call connections' callbacks together), how far each consumer of the log (the fan-out among
+/// them) is behind its end, the age of the oldest open transaction, and how far a rebuild has come.
 public struct PublishingGauges: Service {
     let client: PostgresClient
     let logger: Logger
@@ -32,16 +32,10 @@ public struct PublishingGauges: Service {
     }
 
     private func sample() async throws {
-        let queues: PostgresQuery = """
-            SELECT s.name, count(o.id) FILTER (WHERE o.state = 'pending'), count(o.id) FILTER (WHERE o.state = 'dead')
-              FROM event_subscriptions s LEFT JOIN outbox o ON o.subscription = s.name
-             GROUP BY s.name
-            """
-        for try await (name, pending, dead) in try await client.query(queues, logger: logger).decode(
-            (String, Int64, Int64).self)
-        {
-            Gauge(label: "atrium_outbox_queued_events", dimensions: [("subscription", name)]).record(pending)
-            Gauge(label: "atrium_outbox_dead_letters", dimensions: [("subscription", name)]).record(dead)
+        for queue in try await Self.queues(client: client, logger: logger) {
+            Gauge(label: "atrium_outbox_queued_events", dimensions: [("subscription", queue.label)]).record(
+                queue.pending)
+            Gauge(label: "atrium_outbox_dead_letters", dimensions: [("subscription", queue.label)]).record(queue.dead)
         }
         // Positions are handed out in order, so the distance approximates the events not yet read.
         let lag: PostgresQuery = """
@@ -73,5 +67,33 @@ public struct PublishingGauges: Service {
             Gauge(label: "atrium_rebuild_events_done", dimensions: [("kind", kind)]).record(done)
             Gauge(label: "atrium_rebuild_events_total", dimensions: [("kind", kind)]).record(total)
         }
+    }
+
+    /// One queue's depth: a subscription's, or all call connections' callbacks together.
+    struct Queue: Sendable, Equatable {
+        var label: String
+        var pending: Int64
+        var dead: Int64
+    }
+
+    /// Every subscription (an empty queue reads 0), and every call connection's callbacks under
+    /// one label (`DeliveryMetrics.callbacksLabel`): a series per connection would grow without end.
+    static func queues(client: PostgresClient, logger: Logger) async throws -> [Queue] {
+        let query: PostgresQuery = """
+            SELECT s.name, count(o.id) FILTER (WHERE o.state = 'pending'), count(o.id) FILTER (WHERE o.state = 'dead')
+              FROM event_subscriptions s LEFT JOIN outbox o ON o.subscription = s.name AND o.destination IS NULL
+             GROUP BY s.name
+            UNION ALL
+            SELECT \(DeliveryMetrics.callbacksLabel), count(*) FILTER (WHERE state = 'pending'),
+                   count(*) FILTER (WHERE state = 'dead')
+              FROM outbox WHERE destination IS NOT NULL
+            """
+        var queues: [Queue] = []
+        for try await (label, pending, dead) in try await client.query(query, logger: logger).decode(
+            (String, Int64, Int64).self)
+        {
+            queues.append(Queue(label: label, pending: pending, dead: dead))
+        }
+        return queues
     }
 }

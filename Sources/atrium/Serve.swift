@@ -88,7 +88,7 @@ struct Serve: AsyncParsableCommand {
             configuration: DatabaseURL.tuned(configuration), eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(DocumentedMetricsFactory(registry: registry))
         var dependencies = AtriumAPIDependencies(store: store, authenticator: authenticator)
         dependencies.metricsExposition = { registry.emitToString() }
         dependencies.databaseReachability = DatabaseReachability(configuration)

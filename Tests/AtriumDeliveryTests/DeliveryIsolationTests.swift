@@ -142,6 +142,7 @@ struct DeliveryIsolationTests {
             let firstHangingDead = try #require(hangingDead.first)
             #expect(firstHangingDead.deadReason == "MaxDeliveryAttemptsExceeded")
             #expect(firstHangingDead.lastOutcome == "timeout")
+            #expect(firstHangingDead.lastReason == "timeout")
             #expect(firstHangingDead.attempts == 2)
             if let deadAt = firstHangingDead.deadAt {
                 let after = deadAt.timeIntervalSince(firstMarked)
@@ -159,7 +160,8 @@ struct DeliveryIsolationTests {
             let closedDead = try await outbox.list(dead: true, subscription: "closed", limit: 100)
             let firstClosedDead = try #require(closedDead.first)
             #expect(firstClosedDead.deadReason == "MaxDeliveryAttemptsExceeded")
-            #expect(firstClosedDead.lastOutcome?.hasPrefix("error") == true)
+            #expect(firstClosedDead.lastOutcome?.hasPrefix("refused: ") == true)
+            #expect(firstClosedDead.lastReason == "refused")
             if let deadAt = firstClosedDead.deadAt {
                 let after = deadAt.timeIntervalSince(firstMarked)
                 #expect(

@@ -15,9 +15,18 @@ struct DeliveryAttempt {
         /// nil when no answer came (refused, reset, timed out).
         var status: Int?
         var retryAfter: Duration?
-        /// For the outbox's last_outcome: `HTTP 503`, `timeout`, …
+        /// For the outbox's last_outcome: `HTTP 503`, `timeout`, `refused: <the error>`, …
         var outcome: String
         var startedAt: Date
+        /// Why no answer came; nil when one did.
+        var failure: TransportFailure? = nil
+
+        /// The outbox's last_reason and the failure counter's label: `http_503`, or why no answer
+        /// came (`dns`, `refused`, `tls`, `timeout`, `connection`).
+        var reason: String {
+            if let status { return "http_\(status)" }
+            return (failure ?? .connection).rawValue
+        }
     }
 
     func send(_ batch: DeliveryBatch) async -> Result {
@@ -47,10 +56,11 @@ struct DeliveryAttempt {
                 status: status,
                 retryAfter: RetrySchedule.parseRetryAfter(response.headers.first(name: "Retry-After"), now: Date()),
                 outcome: "HTTP \(status)", startedAt: startedAt)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return Result(status: nil, retryAfter: nil, outcome: "timeout", startedAt: startedAt)
         } catch {
-            return Result(status: nil, retryAfter: nil, outcome: "error: \(error)", startedAt: startedAt)
+            let failure = TransportFailure(classifying: error)
+            // A timeout says all there is to say; the others keep the error's own words.
+            let outcome = failure == .timeout ? "timeout" : "\(failure.rawValue): \(error)"
+            return Result(status: nil, retryAfter: nil, outcome: outcome, startedAt: startedAt, failure: failure)
         }
     }
 }

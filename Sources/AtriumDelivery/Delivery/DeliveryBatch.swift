@@ -9,6 +9,9 @@ struct DeliveryBatch: Sendable {
     /// Where it goes: its rows share their endpoint.
     var endpoint: String { rows.first?.endpoint ?? subscription.name }
 
+    /// A call connection's callback (addressed to its callback URI), not a subscription's event.
+    var isCallback: Bool { rows.first?.destination != nil }
+
     /// The attempt number the receiver sees (`aeg-delivery-count` is this minus one).
     var attempt: Int { rows.map(\.attempts).max() ?? 1 }
 

@@ -22,6 +22,9 @@ public struct DeliveryWorker: Service {
     let http: HTTPClient
     let metrics: DeliveryMetrics
     let settings: DeliverySettings
+    /// Lives as long as the worker (its claims restart with a lost connection): an endpoint's failing
+    /// spell is logged once, however often the worker reconnects meanwhile.
+    private let health = EndpointHealth()
 
     public init(
         outbox: Outbox, http: HTTPClient, metrics: DeliveryMetrics = DeliveryMetrics(),
@@ -130,16 +133,23 @@ public struct DeliveryWorker: Service {
         // One draw for the event and its endpoint: after a first failure both wait the same, so the
         // event is due as its endpoint's rest ends, and is the probe then (the most-tried goes first).
         let jitter = Double.random(in: 0..<1)
-        var outcomes = outcomes(of: result, for: batch, jitter: jitter, now: now)
+        let verdict = RetrySchedule.verdict(
+            status: result.status, attempt: batch.attempt, retryAfter: result.retryAfter, jitter: jitter,
+            delays: settings.retryDelays)
+        var outcomes = outcomes(of: result, verdict: verdict, for: batch, now: now)
         let release = await gate.finished(batch.endpoint, answered: result.status != nil, jitter: jitter, now: now)
         if let rest = release.rest {
             outcomes.postponed.append((batch.endpoint, rest))
-            logger.info(
+            // Once per failed round; the spell as a whole is what `health` reports.
+            logger.debug(
                 "endpoint not answering; its deliveries wait",
                 metadata: [
-                    "endpoint": "\(batch.endpoint)", "outcome": "\(result.outcome)",
+                    "endpoint": "\(batch.endpoint)", "reason": "\(result.reason)",
                     "until": "\(Timestamp.format(rest))",
                 ])
+        }
+        if let change = await health.attempted(batch.endpoint, verdict: verdict, result: result, now: now) {
+            log(change, endpoint: batch.endpoint, now: now)
         }
         await recorder.record(outcomes)
         // Worth another claim only when this end lets more be claimed: a full share has room again,
@@ -150,13 +160,24 @@ public struct DeliveryWorker: Service {
         }
     }
 
-    private func outcomes(of result: DeliveryAttempt.Result, for batch: DeliveryBatch, jitter: Double, now: Date)
-        -> Outbox.Outcomes
-    {
+    private func log(_ change: EndpointHealth.Change, endpoint: String, now: Date) {
+        switch change {
+        case .startedFailing(let reason, let outcome):
+            logger.warning(
+                "endpoint started failing; its deliveries are retried",
+                metadata: ["endpoint": "\(endpoint)", "reason": "\(reason)", "outcome": "\(outcome)"])
+        case .recovered(let failures, let since, let lastReason):
+            let seconds = String(format: "%.1f", now.timeIntervalSince(since))
+            logger.info(
+                "endpoint recovered after \(failures) failures, \(seconds) s",
+                metadata: ["endpoint": "\(endpoint)", "failures": "\(failures)", "lastReason": "\(lastReason)"])
+        }
+    }
+
+    private func outcomes(
+        of result: DeliveryAttempt.Result, verdict: RetrySchedule.Verdict, for batch: DeliveryBatch, now: Date
+    ) -> Outbox.Outcomes {
         let subscription = batch.subscription
-        let verdict = RetrySchedule.verdict(
-            status: result.status, attempt: batch.attempt, retryAfter: result.retryAfter, jitter: jitter,
-            delays: settings.retryDelays)
         metrics.attempted(batch, result: result, verdict: verdict, now: now)
         var outcomes = Outbox.Outcomes()
         for row in batch.rows {
@@ -176,17 +197,16 @@ public struct DeliveryWorker: Service {
                 } else if dueAt > expiresAt {
                     deadReason = "TimeToLiveExceeded"
                 } else {
-                    outcomes.retried.append((row.id, dueAt, result.outcome))
+                    outcomes.retried.append((row.id, dueAt, result.outcome, result.reason))
                     continue
                 }
             }
             if subscription.deadLetterEnabled {
-                outcomes.dead.append((row.id, result.outcome, deadReason ?? "DeliveryFailed"))
+                outcomes.dead.append((row.id, result.outcome, result.reason, deadReason ?? "DeliveryFailed"))
             } else {
                 outcomes.dropped.append(row.id)
             }
-            metrics.deadLettered(
-                subscription.name, reason: deadReason ?? "DeliveryFailed", kept: subscription.deadLetterEnabled)
+            metrics.deadLettered(batch, reason: deadReason ?? "DeliveryFailed", kept: subscription.deadLetterEnabled)
         }
         return outcomes
     }

@@ -123,8 +123,8 @@ public struct Outbox: Sendable {
     /// What became of attempted rows, written in one statement per kind.
     struct Outcomes: Sendable {
         var delivered: [Int64] = []
-        var retried: [(id: Int64, dueAt: Date, outcome: String)] = []
-        var dead: [(id: Int64, outcome: String, reason: String)] = []
+        var retried: [(id: Int64, dueAt: Date, outcome: String, lastReason: String)] = []
+        var dead: [(id: Int64, outcome: String, lastReason: String, reason: String)] = []
         var dropped: [Int64] = []
         /// Endpoints resting after a failure: their other rows wait until then.
         var postponed: [(endpoint: String, until: Date)] = []
@@ -152,9 +152,10 @@ public struct Outbox: Sendable {
         if !outcomes.retried.isEmpty {
             let query: PostgresQuery = """
                 \(unescaped: Self.withoutWaitingForTheDisk)
-                UPDATE outbox o SET due_at = r.due_at, last_outcome = r.outcome
+                UPDATE outbox o SET due_at = r.due_at, last_outcome = r.outcome, last_reason = r.last_reason
                   FROM async, unnest(\(outcomes.retried.map(\.id))::int8[], \(outcomes.retried.map(\.dueAt))::timestamptz[],
-                              \(outcomes.retried.map(\.outcome))::text[]) AS r(id, due_at, outcome)
+                              \(outcomes.retried.map(\.outcome))::text[], \(outcomes.retried.map(\.lastReason))::text[])
+                              AS r(id, due_at, outcome, last_reason)
                  WHERE o.id = r.id
                 """
             try await client.query(query, logger: logger)
@@ -162,9 +163,11 @@ public struct Outbox: Sendable {
         if !outcomes.dead.isEmpty {
             let query: PostgresQuery = """
                 \(unescaped: Self.withoutWaitingForTheDisk)
-                UPDATE outbox o SET state = 'dead', dead_at = now(), last_outcome = d.outcome, dead_reason = d.reason
+                UPDATE outbox o SET state = 'dead', dead_at = now(), last_outcome = d.outcome,
+                                    last_reason = d.last_reason, dead_reason = d.reason
                   FROM async, unnest(\(outcomes.dead.map(\.id))::int8[], \(outcomes.dead.map(\.outcome))::text[],
-                              \(outcomes.dead.map(\.reason))::text[]) AS d(id, outcome, reason)
+                              \(outcomes.dead.map(\.lastReason))::text[], \(outcomes.dead.map(\.reason))::text[])
+                              AS d(id, outcome, last_reason, reason)
                  WHERE o.id = d.id
                 """
             try await client.query(query, logger: logger)
@@ -200,6 +203,9 @@ public struct Outbox: Sendable {
         public var committedAt: Date
         public var lastAttemptAt: Date?
         public var lastOutcome: String?
+        /// Why the last attempt failed: `http_<status>`, `dns`, `refused`, `tls`, `timeout` or
+        /// `connection`.
+        public var lastReason: String?
         public var deadReason: String?
         public var deadAt: Date?
     }
@@ -207,7 +213,7 @@ public struct Outbox: Sendable {
     public func list(dead: Bool, subscription: String?, limit: Int) async throws -> [Entry] {
         let query: PostgresQuery = """
             SELECT id, subscription, event_id, event_type, subject, state, attempts, due_at, committed_at,
-                   last_attempt_at, last_outcome, dead_reason, dead_at
+                   last_attempt_at, last_outcome, last_reason, dead_reason, dead_at
               FROM outbox
              WHERE state = \(dead ? "dead" : "pending") AND (\(subscription)::text IS NULL OR subscription = \(subscription))
              ORDER BY id LIMIT \(limit)
@@ -215,7 +221,8 @@ public struct Outbox: Sendable {
         var entries: [Entry] = []
         for try await row in try await client.query(query, logger: logger).decode(
             (
-                Int64, String, UUID, String, String, String, Int32, Date, Date, Date?, String?, String?, Date?
+                Int64, String, UUID, String, String, String, Int32, Date, Date, Date?, String?, String?, String?,
+                Date?
             ).self)
         {
             entries.append(
@@ -223,7 +230,7 @@ public struct Outbox: Sendable {
                     id: row.0, subscription: row.1, eventId: row.2.uuidString.lowercased(), eventType: row.3,
                     subject: row.4, state: row.5,
                     attempts: Int(row.6), dueAt: row.7, committedAt: row.8, lastAttemptAt: row.9, lastOutcome: row.10,
-                    deadReason: row.11, deadAt: row.12))
+                    lastReason: row.11, deadReason: row.12, deadAt: row.13))
         }
         return entries
     }
