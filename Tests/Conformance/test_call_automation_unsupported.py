@@ -142,9 +142,9 @@ def test_an_option_atrium_does_not_carry_out_is_refused_and_changes_nothing(atri
     assert room_call.history(atrium) == before
 
 
-def test_an_option_sent_as_null_or_false_asks_for_nothing_and_is_accepted(atrium, room_call, receiver):
+def test_an_option_sent_as_null_false_or_empty_asks_for_nothing_and_is_accepted(atrium, room_call, receiver):
     target, body = room_call.request(CONNECT, receiver.url)
-    body.update(mediaStreamingOptions=None, transcriptionOptions=None, callIntelligenceOptions=None)
+    body.update(mediaStreamingOptions=None, transcriptionOptions={}, callIntelligenceOptions=None)
     connected = atrium.signed_request("POST", f"{target}?{API}", body)
     assert connected.status_code == 200, connected.text
     target, body = room_call.request(START_DTMF, receiver.url)
@@ -155,3 +155,6 @@ def test_an_option_sent_as_null_or_false_asks_for_nothing_and_is_accepted(atrium
     body["recognizeOptions"]["initialSilenceTimeoutInSeconds"] = 1
     recognizing = atrium.signed_request("POST", f"{target}?{API}", body)
     assert recognizing.status_code == 202, recognizing.text
+    target, body = room_call.request(RECORD, receiver.url)
+    recording = atrium.signed_request("POST", f"{target}?{API}", dict(body, channelAffinity=[]))
+    assert recording.status_code == 200, recording.text  # as the SDK sends it when not asked

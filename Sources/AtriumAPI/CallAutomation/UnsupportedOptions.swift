@@ -1,7 +1,8 @@
 import AtriumDomain
 
 /// The request options of ACS Call Automation that Atrium does not carry out yet. Asking for one
-/// (present, not null, not `false`) is a 400 naming it, never a success that quietly ignored it.
+/// (present, not null, not `false`, not empty) is a 400 naming it, never a success that quietly
+/// ignored it. (The SDK sends some when not asked, as `channelAffinity: []`.)
 /// Properties ACS does not define at all are still ignored, as ACS ignores them.
 ///
 /// The field names are those of the REST specification's request definitions (ConnectRequest,
@@ -69,7 +70,7 @@ enum UnsupportedOptions {
         }
     }
 
-    /// Whether anything at `path` below `value` is set: present, not null and not `false`.
+    /// Whether anything at `path` below `value` is set: present, not null, not `false`, not empty.
     private static func asksFor(_ value: JSONValue, path: Substring) -> Bool {
         let (head, rest) = split(path)
         let isArray = head.hasSuffix("[]")
@@ -81,6 +82,8 @@ enum UnsupportedOptions {
             guard let rest else {
                 switch child {
                 case .null, .bool(false): return false
+                case .array(let items): return !items.isEmpty
+                case .object(let members): return !members.isEmpty
                 default: return true
                 }
             }
