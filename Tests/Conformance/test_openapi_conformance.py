@@ -6,8 +6,8 @@ against a server of its own, and checks every answer: no 5xx, a documented statu
 documented content type, a body matching the documented schema.
 
 Authentication and URL handling are in schemathesis_hooks.py, the bounds in schemathesis.toml (a
-few examples per operation, one worker, a fixed seed so that a failure repeats); the whole run
-takes about two minutes.
+few examples per operation, one worker, a fixed seed so that a failure repeats): some 680
+requests, 40 s on an idle two-core machine, two minutes beside other builds.
 """
 
 import os
