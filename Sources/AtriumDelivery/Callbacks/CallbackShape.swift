@@ -6,8 +6,9 @@
 /// specification/communication/data-plane/CallAutomation):
 /// - `RecognizeCompleted`: `collectTonesResult {tones}` in preview/2023-01-15-preview and in what
 ///   the 2023-03-06 SDKs (azure-communication-callautomation 1.0.0, its `CollectTonesResult` model,
-///   and the samples written for it) read; `dtmfResult {tones}` from preview/2023-06-15-preview on
-///   (stable/2023-10-15 and every later version).
+///   and the samples written for it) read, though stable/2023-03-06 as revised since names it
+///   `dtmfResult`; `dtmfResult {tones}` from preview/2023-06-15-preview on (stable/2023-10-15 and
+///   every later version).
 /// - `ContinuousDtmfRecognitionToneReceived`: `toneInfo {sequenceId, tone}` in
 ///   preview/2023-06-15-preview (the `ToneInfo` definition), and before it; `sequenceId` and `tone`
 ///   at the top of `data` from preview/2023-10-03-preview and stable/2023-10-15 on.
