@@ -96,4 +96,22 @@ struct CallbackPublicationTests {
         #expect(sent.map { $0.data.first { $0.key == "sequenceId" }?.value } == [.number(2), .number(3)])
         #expect(sent.map { $0.data.first { $0.key == "tone" }?.value } == ["two", "pound"])
     }
+
+    @Test func aConnectionMadeWithAnOldApiVersionHearsItsTonesInThatVersionsFields() {
+        var call = CallDecider.evolve(
+            dialing(Self.call),
+            .applicationConnected(
+                CallApplicationConnected(
+                    connectionId: "old", callbackUri: "http://old/cb", operationContext: nil, application: Self.app,
+                    apiVersion: "2023-03-06")))
+        call = CallDecider.evolve(call, .dialOutAnswered(CallDialOutAnswered(rawId: Self.phone)))
+        call = CallDecider.evolve(
+            call,
+            .continuousDtmfStarted(
+                CallMedia.ContinuousDtmf(rawId: Self.phone, connectionId: "old", operationContext: "keys")))
+        let tone = callbacks(.tonesReceived(CallTonesReceived(rawId: Self.phone, tones: [.five])), from: call)
+        #expect(tone.map(\.connectionId) == ["old"])
+        #expect(tone.first?.data.first { $0.key == "toneInfo" }?.value == ["tone": "five", "sequenceId": .number(1)])
+        #expect(tone.first?.data.contains { $0.key == "tone" } == false)
+    }
 }

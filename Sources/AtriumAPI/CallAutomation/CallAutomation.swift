@@ -33,7 +33,7 @@ public struct CallAutomation: Sendable {
 
     /// Connects to the room's call (starting one when none is in progress) with a new connection.
     public func connect(
-        roomId: RoomId, callbackUri: String, operationContext: String?, context: CommandContext,
+        roomId: RoomId, callbackUri: String, operationContext: String?, apiVersion: String, context: CommandContext,
         repeatability: Repeatability?, respond: @escaping (Connected) throws -> CommandResponse
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         var context = context
@@ -56,7 +56,8 @@ public struct CallAutomation: Sendable {
             .connect(
                 ConnectCall(
                     connectionId: connectionId, callId: callId, callbackUri: callbackUri,
-                    operationContext: operationContext, application: application, room: room, now: context.now))
+                    operationContext: operationContext, application: application, room: room, now: context.now,
+                    apiVersion: apiVersion))
         }
     }
 

@@ -1,8 +1,8 @@
 import AtriumDomain
 import Foundation
 
-/// Reading Call Automation request bodies as the SDK sends them. Fields Atrium does not act on
-/// (custom calling context, display names, cognitive services) are accepted and ignored, as ACS
+/// Reading Call Automation request bodies as the SDK sends them. ACS options Atrium does not carry
+/// out are refused (`UnsupportedOptions`); properties ACS does not define are ignored, as ACS
 /// ignores what it does not know; what Atrium acts on is checked with targeted errors.
 enum CallAutomationRequests {
     /// A `CommunicationIdentifierModel`: `{rawId, communicationUser: {id}}`, `{rawId?, phoneNumber:

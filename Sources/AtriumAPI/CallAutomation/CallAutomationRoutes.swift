@@ -30,8 +30,9 @@ struct CallAutomationRoutes: Sendable {
     // MARK: Connections
 
     @Sendable func connect(_ request: Request, context: AtriumRequestContext) async throws -> Response {
-        _ = try CallAutomationAPIVersion(of: request)
+        let version = try CallAutomationAPIVersion(of: request)
         let body = try await JSONBody.object(of: request)
+        try UnsupportedOptions.refuse(UnsupportedOptions.connect, in: body)
         let locator = body["callLocator"]
         guard case .string(let kind)? = locator?["kind"], kind == "roomCallLocator" else {
             throw APIError.badRequest(
@@ -45,7 +46,7 @@ struct CallAutomationRoutes: Sendable {
         let operationContext = try CallAutomationRequests.string("operationContext", in: body)
         let repeatability = try RepeatabilityHeaders.parse(request)
         let outcome = try await automation.connect(
-            roomId: roomId, callbackUri: callbackUri, operationContext: operationContext,
+            roomId: roomId, callbackUri: callbackUri, operationContext: operationContext, apiVersion: version.rawValue,
             context: commandContext(request, context), repeatability: repeatability
         ) { connected in
             CommandResponse(status: 200, body: CallAutomationRepresentation.connection(connected).serialized)
@@ -82,6 +83,7 @@ struct CallAutomationRoutes: Sendable {
         case "terminate":
             return try await act(.terminate, on: connectionId, request, context) { _ in CommandResponse(status: 204) }
         case "play":
+            try UnsupportedOptions.refuse(UnsupportedOptions.play, in: body)
             let operation = PlayOperation(
                 operationId: Self.newId(), connectionId: connectionId, operationContext: operationContext,
                 sources: try CallAutomationRequests.playSources(body["playSources"], field: "playSources"),
@@ -92,6 +94,7 @@ struct CallAutomationRoutes: Sendable {
                 CommandResponse(status: 202)
             }
         case "recognize":
+            try UnsupportedOptions.refuse(UnsupportedOptions.recognize, in: body)
             let operation = try Self.recognize(body, connectionId: connectionId, operationContext: operationContext)
             return try await act(.recognize(operation), on: connectionId, request, context) { _ in
                 CommandResponse(status: 202)
@@ -99,6 +102,7 @@ struct CallAutomationRoutes: Sendable {
         case "cancelAllMediaOperations":
             return try await act(.cancelMedia, on: connectionId, request, context) { _ in CommandResponse(status: 202) }
         case "sendDtmfTones":
+            try UnsupportedOptions.refuse(UnsupportedOptions.sendDtmf, in: body)
             let operation = SendDtmfOperation(
                 operationId: Self.newId(), connectionId: connectionId, operationContext: operationContext,
                 targetRawId: try CallAutomationRequests.identifier(
@@ -109,6 +113,7 @@ struct CallAutomationRoutes: Sendable {
                     status: 202, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
             }
         case "startContinuousDtmfRecognition", "stopContinuousDtmfRecognition":
+            try UnsupportedOptions.refuse(UnsupportedOptions.continuousDtmf, in: body)
             let target = try CallAutomationRequests.identifier(body["targetParticipant"], field: "targetParticipant")
             let command: AutomationAction =
                 action.hasPrefix("start")
@@ -116,6 +121,8 @@ struct CallAutomationRoutes: Sendable {
                 : .stopContinuousDtmf(rawId: target, operationContext: operationContext)
             return try await act(command, on: connectionId, request, context) { _ in CommandResponse(status: 200) }
         case "hold", "unhold":
+            try UnsupportedOptions.refuse(
+                action == "hold" ? UnsupportedOptions.hold : UnsupportedOptions.unhold, in: body)
             let target = try CallAutomationRequests.identifier(body["targetParticipant"], field: "targetParticipant")
             let command: AutomationAction =
                 action == "hold"
@@ -152,6 +159,7 @@ struct CallAutomationRoutes: Sendable {
         let operationContext = try CallAutomationRequests.string("operationContext", in: body)
         switch try Self.parameter("action", context) {
         case "participants:add":
+            try UnsupportedOptions.refuse(UnsupportedOptions.addParticipant, in: body)
             let rawId = try CallAutomationRequests.identifier(body["participantToAdd"], field: "participantToAdd")
             let invitationId = Self.newId()
             let add = AddParticipant(
@@ -169,6 +177,7 @@ struct CallAutomationRoutes: Sendable {
                     ).serialized)
             }
         case "participants:remove":
+            try UnsupportedOptions.refuse(UnsupportedOptions.removeParticipant, in: body)
             let rawId = try CallAutomationRequests.identifier(body["participantToRemove"], field: "participantToRemove")
             return try await act(
                 .remove(rawId: rawId, operationContext: operationContext), on: connectionId, request,
@@ -192,6 +201,7 @@ struct CallAutomationRoutes: Sendable {
                     status: 200, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
             }
         case "participants:cancelAddParticipant":
+            try UnsupportedOptions.refuse(UnsupportedOptions.cancelAddParticipant, in: body)
             guard let invitationId = try CallAutomationRequests.string("invitationId", in: body) else {
                 throw APIError.badRequest("'invitationId' is required.", target: "invitationId")
             }
@@ -213,6 +223,7 @@ struct CallAutomationRoutes: Sendable {
     @Sendable func startRecording(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         _ = try CallAutomationAPIVersion(of: request)
         let body = try await JSONBody.object(of: request)
+        try UnsupportedOptions.refuse(UnsupportedOptions.startRecording, in: body)
         let reference = try Self.callReference(body)
         let contentType = try Self.choice("recordingContentType", in: body, ["audio", "audioVideo"]) ?? "audio"
         let channelType = try Self.choice("recordingChannelType", in: body, ["mixed", "unmixed"]) ?? "mixed"

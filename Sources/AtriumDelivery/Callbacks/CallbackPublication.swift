@@ -138,11 +138,16 @@ enum CallbackPublication {
                 case .interToneTimeout:
                     .init(code: 200, subCode: 8532, message: "Action completed, inter-digit silence timeout reached.")
                 }
+            let connection = to(operation.connectionId)
+            let shape = CallbackShape(apiVersion: connection?.apiVersion)
             return callback(
-                to(operation.connectionId), "RecognizeCompleted", operation.operationContext, result,
+                connection, "RecognizeCompleted", operation.operationContext, result,
                 [
                     (key: "recognitionType", value: "dtmf"),
-                    (key: "dtmfResult", value: ["tones": .array(e.tones.map { .string($0.rawValue) })]),
+                    (
+                        key: shape.collectTonesResult ? "collectTonesResult" : "dtmfResult",
+                        value: ["tones": .array(e.tones.map { .string($0.rawValue) })]
+                    ),
                 ])
         case .recognizeFailed:
             guard let operation = before.media.recognition?.operation else { return [] }
@@ -154,15 +159,18 @@ enum CallbackPublication {
             return callback(to(operation.connectionId), "RecognizeCanceled", operation.operationContext, .canceled)
         case .tonesReceived(let e):
             return before.media.continuousDtmf.filter { $0.rawId == e.rawId }.flatMap { listening in
-                e.tones.enumerated().flatMap { index, tone in
-                    callback(
-                        to(listening.connectionId), "ContinuousDtmfRecognitionToneReceived", listening.operationContext,
-                        .success,
-                        [
-                            (key: "tone", value: .string(tone.rawValue)),
-                            (key: "sequenceId", value: .number(Double(before.media.tonesReceived + index + 1))),
-                            (key: "participant", value: identifier(e.rawId)),
-                        ])
+                e.tones.enumerated().flatMap { index, tone -> [Callback] in
+                    let connection = to(listening.connectionId)
+                    let toneData: [(key: String, value: JSONValue)] = [
+                        (key: "tone", value: .string(tone.rawValue)),
+                        (key: "sequenceId", value: .number(Double(before.media.tonesReceived + index + 1))),
+                    ]
+                    let data: [(key: String, value: JSONValue)] =
+                        CallbackShape(apiVersion: connection?.apiVersion).toneInfo
+                        ? [(key: "toneInfo", value: .object(toneData))] : toneData
+                    return callback(
+                        connection, "ContinuousDtmfRecognitionToneReceived", listening.operationContext, .success,
+                        data + [(key: "participant", value: identifier(e.rawId))])
                 }
             }
         case .continuousDtmfStopped(let e):

@@ -11,7 +11,8 @@ extension CallDecider {
         let connected = CallEvent.applicationConnected(
             CallApplicationConnected(
                 connectionId: connect.connectionId, callbackUri: connect.callbackUri,
-                operationContext: connect.operationContext, application: connect.application))
+                operationContext: connect.operationContext, application: connect.application,
+                apiVersion: connect.apiVersion))
         switch call.lifecycle {
         case .ended:
             throw DomainError(.conflict, "This call has ended.", target: "callId")

@@ -171,6 +171,9 @@ public struct CallApplicationConnected: Codable, Equatable, Sendable {
     public var callbackUri: String
     public var operationContext: String?
     public var application: String
+    /// The api-version the connection was made with: its callbacks take that version's shape.
+    /// Absent in events recorded before it was kept (those connections hear the newest shape).
+    public var apiVersion: String?
 }
 
 public struct CallApplicationDisconnected: Codable, Equatable, Sendable {

@@ -47,7 +47,7 @@ extension CallDecider {
             call.connections.append(
                 CallConnection(
                     connectionId: e.connectionId, callbackUri: e.callbackUri, operationContext: e.operationContext,
-                    application: e.application))
+                    application: e.application, apiVersion: e.apiVersion))
         case .applicationDisconnected(let e):
             if let index = call.connections.firstIndex(where: { $0.connectionId == e.connectionId }) {
                 call.connections[index].isConnected = false

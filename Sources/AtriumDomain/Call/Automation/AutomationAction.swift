@@ -12,10 +12,12 @@ public struct ConnectCall: Sendable {
     /// The room as it is now.
     public var room: Room
     public var now: Date
+    /// The api-version of the connect request, which decides the shape of the connection's callbacks.
+    public var apiVersion: String?
 
     public init(
         connectionId: String, callId: String, callbackUri: String, operationContext: String?, application: String,
-        room: Room, now: Date
+        room: Room, now: Date, apiVersion: String? = nil
     ) {
         self.connectionId = connectionId
         self.callId = callId
@@ -24,6 +26,7 @@ public struct ConnectCall: Sendable {
         self.application = application
         self.room = room
         self.now = now
+        self.apiVersion = apiVersion
     }
 }
 

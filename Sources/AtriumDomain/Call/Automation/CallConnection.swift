@@ -7,16 +7,19 @@ public struct CallConnection: Equatable, Sendable {
     /// The application's identifier in the call.
     public var application: String
     public var isConnected: Bool
+    /// The Call Automation api-version of the connect request; nil when not recorded.
+    public var apiVersion: String?
 
     public init(
         connectionId: String, callbackUri: String, operationContext: String?, application: String,
-        isConnected: Bool = true
+        isConnected: Bool = true, apiVersion: String? = nil
     ) {
         self.connectionId = connectionId
         self.callbackUri = callbackUri
         self.operationContext = operationContext
         self.application = application
         self.isConnected = isConnected
+        self.apiVersion = apiVersion
     }
 }
 
