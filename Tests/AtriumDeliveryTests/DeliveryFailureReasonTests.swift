@@ -9,11 +9,14 @@ import Testing
 /// the outbox (what `atrium outbox list` shows) while the event waits, and in its dead letter.
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct DeliveryFailureReasonTests {
+    /// Timeouts a starved machine still meets (the whole suite runs at once on two cores: a TLS
+    /// handshake with a plain port must end by its refusal, not by the clock), and a wait before
+    /// the retry long enough for the polling below to see each event waiting.
     static let settings: DeliverySettings = {
         var settings = DeliverySettings()
-        settings.attemptTimeout = .seconds(1)
-        settings.connectTimeout = .milliseconds(500)
-        settings.retryDelays = [.milliseconds(300), .milliseconds(300)]
+        settings.attemptTimeout = .seconds(3)
+        settings.connectTimeout = .seconds(2)
+        settings.retryDelays = [.seconds(3), .seconds(3)]
         return settings
     }()
 
@@ -39,7 +42,7 @@ struct DeliveryFailureReasonTests {
                         let outbox = Outbox(client: client, logger: TestDatabase.logger)
                         // The reason seen while each event waits for its retry, then its dead letter.
                         let waiting = ReasonsSeen()
-                        try await waitUntil(timeout: .seconds(20)) {
+                        try await waitUntil(timeout: .seconds(60)) {
                             var allDead = true
                             for name in endpoints.keys {
                                 let subscription = "reason-\(name)"
