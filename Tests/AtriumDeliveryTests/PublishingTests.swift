@@ -65,7 +65,7 @@ struct PublishingTests {
             _ = try await createRoom(store)
             try await waitUntil { receiver.deliveries.count >= 2 }
             receiver.answer(.accept)
-            try await waitUntil(timeout: .seconds(15)) { try await outboxCount(store) == 0 }
+            try await waitUntil { try await outboxCount(store) == 0 }
 
             let attempts = receiver.deliveries
             #expect(attempts.count >= 3)

@@ -54,7 +54,9 @@ struct LogConsumerTests {
             let last = LogPosition(transactionId: try #require(end).0, globalPosition: try #require(end).1)
 
             let positions = ConsumerPositions(client: client, logger: logger)
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Under the 30 s poll interval, so still only NOTIFY can get there; generous beyond that, as
+            // the whole suite runs at once on two cores.
+            let deadline = ContinuousClock.now + .seconds(25)
             while try await positions.position(of: "recorder") != last, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
