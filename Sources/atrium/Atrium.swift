@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtriumAPI
 
 struct Atrium: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,7 @@ struct Atrium: AsyncParsableCommand {
             Start here:  atrium serve            (embedded PostgreSQL under ./atrium-data)
             Database:    set DATABASE_URL=postgres://user:pass@host:port/db to use your own server.
             """,
+        version: AtriumVersion.current,
         subcommands: [
             Serve.self, ListenCommand.self, RequestCommand.self, PsqlCommand.self, Migrate.self, AuditCommand.self,
             RebuildCommand.self, ConsumersCommand.self, OutboxCommand.self, Bench.self, BenchDelivery.self,

@@ -22,8 +22,11 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Rounds of create-room load, each between two pgbench phases; the median ratio is the result.")
     var rounds = 3
     @Flag(help: "Send Repeatability-Request-ID/-First-Sent like the SDK does on create.") var repeatable = false
-    @Option(help: "Load generator: wrk (a C client, like pgbench; the default when installed) or swift.")
-    var client: LoadClient = WrkLoad.isAvailable() ? .wrk : .swift
+    @Option(
+        name: .customLong("client"),
+        help: "Load generator: wrk (a C client, like pgbench) or swift. (default: wrk when installed, else swift)")
+    var chosenClient: LoadClient?
+    var client: LoadClient { chosenClient ?? (WrkLoad.isAvailable() ? .wrk : .swift) }
 
     enum LoadClient: String, ExpressibleByArgument {
         case wrk, swift

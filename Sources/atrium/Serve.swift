@@ -6,6 +6,8 @@ import AtriumStore
 import AtriumTelephony
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Metrics
 import NIOPosix
@@ -20,7 +22,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             With no DATABASE_URL, a private PostgreSQL cluster is created under --data-dir on first \
             run, migrated, and stopped with the server. The access key comes from ATRIUM_ACCESS_KEY \
-            (base64), else from <data-dir>/access-key, generated on first run.
+            (base64), else from <data-dir>/access-key, generated on first run. Plain HTTP unless \
+            --tls-cert and --tls-key, or --tls-self-signed, are given.
             """
     )
 
@@ -31,7 +34,7 @@ struct Serve: AsyncParsableCommand {
             Threads serving the HTTP and database connections (default: half the cores, at least \
             one; the rest are left to a PostgreSQL on the same machine).
             """)
-    var eventLoops = max(1, System.coreCount / 2)
+    var eventLoops: Int?
     @Option(help: "Seconds after which a keep-alive connection with no request in progress is closed.")
     var idleTimeout = 60
     @Option(
@@ -50,10 +53,14 @@ struct Serve: AsyncParsableCommand {
             """, valueName: "seconds"))
     var shutdownTimeout = 10
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var tls: TLSOptions
+
+    /// Threads: `--event-loops`, else half the cores (at least one).
+    var threads: Int { eventLoops ?? min(256, max(1, System.coreCount / 2)) }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be 1...256.") }
+        guard (1...256).contains(eventLoops ?? 1) else { throw ValidationError("--event-loops must be 1...256.") }
         guard (1...86400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1...86400.") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
         guard (1...3600).contains(shutdownTimeout) else {
@@ -64,6 +71,19 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger.atrium()
         let dataDirectory = URL(fileURLWithPath: database.dataDir)
+        // What would stop the server once it is up is found before anything starts (the embedded
+        // PostgreSQL above all), and told in one line.
+        let tlsConfiguration: TLSOptions.Loaded?
+        let publicURL: String
+        do {
+            if port != 0 { try await ListenCheck.check(host: host, port: port) }
+            tlsConfiguration = try tls.load(dataDirectory: dataDirectory)
+            publicURL = try Self.publicURL(host: host, port: port, tls: tlsConfiguration != nil)
+        } catch let failure as ListenCheck.Failure {
+            throw Self.refusal(failure.message)
+        } catch let failure as TLSOptions.Failure {
+            throw Self.refusal(failure.message)
+        }
         let (key, keySource) = try AccessKey.resolve(dataDirectory: dataDirectory)
         guard let authenticator = HMACAuthenticator(accessKey: key) else {
             throw ValidationError("ATRIUM_ACCESS_KEY must be base64 text.")
@@ -83,7 +103,7 @@ struct Serve: AsyncParsableCommand {
         // One group for the HTTP server, the database pool and the webhook client: a command's
         // append is answered on the thread that serves its request. On two cores with PostgreSQL
         // beside it, one thread measured about 25% more commands/s with Tools/bench than two.
-        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: eventLoops)
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let client = PostgresClient(
             configuration: DatabaseURL.tuned(configuration), eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         let store = EventStore(client: client, logger: logger)
@@ -112,23 +132,28 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(eventLoopGroup), configuration: delivery.httpClientConfiguration)
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic, delivery: delivery,
-            validationURL: {
-                [base = ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"] ?? "http://\(host):\(port)"] in
-                SubscriptionValidationURL.make(baseURL: base, name: $0, code: $1)
-            },
+            validationURL: { [publicURL] in SubscriptionValidationURL.make(baseURL: publicURL, name: $0, code: $1) },
             validate: { [subscriptions = SubscriptionCommands(store: store)] name, code, method in
                 try await subscriptions.validate(name: name, code: code, method: method)
             }
         ).services
         let bounds = ConnectionBounds(idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections)
+        // TLS, when on, below the same bounded, event-loop-pinned HTTP/1.1.
+        let server: HTTPServerBuilder =
+            if let tlsConfiguration {
+                try .tls(.pinnedHTTP1(bounds: bounds), tlsConfiguration: tlsConfiguration.configuration)
+            } else {
+                .pinnedHTTP1(bounds: bounds)
+            }
+        let scheme = tlsConfiguration == nil ? "http" : "https"
         let app = Application(
             router: router,
-            server: .pinnedHTTP1(bounds: bounds),
+            server: server,
             configuration: .atrium(address: .hostname(host, port: port), bounds: bounds, logger: logger),
             services: [client] + policies + publishing,
-            onServerRunning: { channel in
-                let address = channel.localAddress?.port.map { "http://\(host):\($0)" } ?? "http://\(host):\(port)"
-                Self.announce(url: address, key: key, source: keySource)
+            onServerRunning: { [tlsConfiguration] channel in
+                let url = "\(scheme)://\(Self.urlHost(host)):\(channel.localAddress?.port ?? port)"
+                Self.announce(url: url, key: key, source: keySource, selfSigned: tlsConfiguration?.selfSigned)
             },
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger
@@ -136,7 +161,34 @@ struct Serve: AsyncParsableCommand {
         let outcome = await Result { try await Self.run(app, stoppingWithin: shutdownTimeout, deadline, logger) }
         try? await http.shutdown()
         try? await eventLoopGroup.shutdownGracefully()
+        // A port taken between the check and the server's own bind.
+        if case .failure(let error) = outcome, ListenCheck.isListenFailure(error) {
+            throw Self.refusal(ListenCheck.message(error, host: host, port: port))
+        }
         try outcome.get()
+    }
+
+    /// Writes `atrium: <message>` to stderr; the error to throw to exit with status 1 and nothing more.
+    private static func refusal(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("atrium: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+
+    /// The server's address as subscribers reach it (the validation handshake's link):
+    /// ATRIUM_PUBLIC_URL, else the listening address; https when the server speaks TLS.
+    private static func publicURL(host: String, port: Int, tls: Bool) throws(TLSOptions.Failure) -> String {
+        guard let configured = ProcessInfo.processInfo.environment["ATRIUM_PUBLIC_URL"], !configured.isEmpty else {
+            return "\(tls ? "https" : "http")://\(urlHost(host)):\(port)"
+        }
+        if tls, !configured.lowercased().hasPrefix("https://") {
+            throw TLSOptions.Failure(message: "ATRIUM_PUBLIC_URL must be an https:// URL when the server speaks TLS")
+        }
+        return configured
+    }
+
+    /// `host` as a URL writes it: an IPv6 address in brackets.
+    static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 
     /// Runs the application until SIGTERM or SIGINT, then stops it within `seconds`: gracefully,
@@ -156,8 +208,11 @@ struct Serve: AsyncParsableCommand {
         ProcessInfo.processInfo.environment["ATRIUM_TOPIC"] ?? "/atrium/communicationServices/atrium"
     }
 
-    private static func announce(url: String, key: String, source: AccessKey.Source) {
-        var lines = ["Atrium is listening on \(url)"]
+    private static func announce(
+        url: String, key: String, source: AccessKey.Source,
+        selfSigned: (certificate: URL, notValidAfter: Date, isNew: Bool)?
+    ) {
+        var lines = ["Atrium \(AtriumVersion.current) is listening on \(url)"]
         switch source {
         case .environment:
             lines.append("Access key: from ATRIUM_ACCESS_KEY")
@@ -174,6 +229,19 @@ struct Serve: AsyncParsableCommand {
             "    print(rooms.create_room())",
             "",
         ]
+        if let selfSigned {
+            let path = selfSigned.certificate.path
+            let until = ISO8601DateFormatter.string(
+                from: selfSigned.notValidAfter, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            lines += [
+                "TLS: a self-signed certificate for localhost, 127.0.0.1 and ::1, \(selfSigned.isNew ? "made" : "kept") in",
+                "\(path) (valid until \(until)). No client trusts it until told to:",
+                "    curl --cacert \(path) \(url)/readyz",
+                "    REQUESTS_CA_BUNDLE=\(path) python …    (the Azure SDKs for Python; or connection_verify=\"\(path)\")",
+                "    NODE_EXTRA_CA_CERTS=\(path) node …      (the Azure SDKs for JavaScript)",
+                "",
+            ]
+        }
         // Written straight to the file descriptor: stdout may be a pipe, and block-buffered output would sit unseen.
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }

@@ -90,6 +90,9 @@ struct ConnectionBoundsHTTPTests {
         #expect(response.errorCode == code, comment, sourceLocation: sourceLocation)
         #expect(response.headers["x-ms-error-code"] == code, comment, sourceLocation: sourceLocation)
         #expect(response.errorMessage?.isEmpty == false, comment, sourceLocation: sourceLocation)
+        // Like every response, whoever answers it.
+        #expect(
+            response.headers["server"] == "Atrium/\(AtriumVersion.current)", comment, sourceLocation: sourceLocation)
     }
 
     @Test func anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() async throws {
@@ -106,7 +109,8 @@ struct ConnectionBoundsHTTPTests {
                 #expect(await busy.wait(upTo: .seconds(2)) { responses, _ in responses.count == round })
             }
             #expect(busy.closedAt == nil, "closed while requests kept arriving")
-            #expect(busy.responses().allSatisfy { $0.status == 200 })
+            #expect(
+                busy.responses().allSatisfy { $0.status == 200 && $0.headers["server"] == AtriumVersion.serverName })
 
             // Once idle, it is closed after the idle timeout and not long before.
             let answered = ContinuousClock.now

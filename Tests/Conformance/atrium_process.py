@@ -56,15 +56,19 @@ def process_tree(pid):
 class AtriumServer:
     """One server on a fixed port and data dir, which survive restarts."""
 
-    def __init__(self, data_dir=None, port=None, key=None, env=None):
+    def __init__(self, data_dir=None, port=None, key=None, env=None, args=(), tls=False, verify=True):
         self.binary = atrium_binary()
         self.extra_env = dict(env or {})  # e.g. DATABASE_URL: another node of the same cluster
+        self.extra_args = list(args)  # e.g. --tls-self-signed
+        # With TLS: base_url is https://localhost:<port>, and `verify` (a CA file, as requests
+        # takes it) is what the readiness probe trusts.
+        self.verify = verify
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="atrium-conformance-"))
         # The embedded PostgreSQL may run as the `postgres` user: it must be able to enter the dir.
         self.data_dir.chmod(0o755)
         self.port = port or free_port()
         self.key = key or base64.b64encode(os.urandom(32)).decode()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"https://localhost:{self.port}" if tls else f"http://127.0.0.1:{self.port}"
         self.log_path = self.data_dir / "atrium-conformance.log"
         self.process = None
         self._known_pids = set()  # every pid seen in our process tree, for the final cleanup
@@ -81,7 +85,7 @@ class AtriumServer:
         log.flush()
         self.process = subprocess.Popen(
             [str(self.binary), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
+             "--data-dir", str(self.data_dir)] + self.extra_args,
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=self.data_dir, start_new_session=True)
         log.close()
@@ -95,10 +99,10 @@ class AtriumServer:
                 raise RuntimeError(f"atrium exited with {self.process.returncode} before ready\n"
                                    + self.log_tail())
             try:
-                if requests.get(self.base_url + "/readyz", timeout=2).status_code == 200:
+                if requests.get(self.base_url + "/readyz", timeout=2, verify=self.verify).status_code == 200:
                     self._remember_tree()
                     return
-            except requests.RequestException:
+            except OSError:  # requests' errors; a CA file not written yet
                 pass
             time.sleep(0.25)
         raise RuntimeError(f"atrium not ready after {timeout:.0f} s\n" + self.log_tail())

@@ -69,6 +69,15 @@ def test_health_endpoints_need_no_auth(atrium):
         assert requests.get(atrium.base_url + path, timeout=10).status_code == 200, path
 
 
+def test_readyz_and_the_server_header_name_the_version(atrium):
+    resp = requests.get(atrium.base_url + "/readyz", timeout=10)
+    assert resp.json()["status"] == "ready"
+    version = resp.json()["version"]
+    assert resp.headers["Server"] == f"Atrium/{version}"
+    # Errors too.
+    assert requests.get(atrium.base_url + "/no-such-path", timeout=10).headers["Server"] == f"Atrium/{version}"
+
+
 def test_openapi_document(atrium):
     resp = requests.get(atrium.base_url + "/openapi.json", timeout=10)
     assert resp.status_code == 200

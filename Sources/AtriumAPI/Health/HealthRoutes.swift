@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// `/healthz`: the process is up. `/readyz`: it can take requests (the database answers).
+/// `/healthz`: the process is up. `/readyz`: it can take requests (the database answers), and
+/// which version of Atrium this is.
 struct HealthRoutes: Sendable {
     let isReady: @Sendable () async -> Bool
 
@@ -8,7 +9,7 @@ struct HealthRoutes: Sendable {
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, body: ["status": "ok"]) }
         router.get("/readyz") { _, _ in
             await isReady()
-                ? JSONResponse.make(status: .ok, body: ["status": "ready"])
+                ? JSONResponse.make(status: .ok, body: ["status": "ready", "version": .string(AtriumVersion.current)])
                 : ServiceUnavailable.response("The database is not reachable.")
         }
     }

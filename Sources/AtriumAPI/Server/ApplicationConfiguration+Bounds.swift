@@ -7,7 +7,7 @@ extension ApplicationConfiguration {
     /// (pair it with `HTTPServerBuilder.pinnedHTTP1(bounds:)`, which bounds each one).
     public static func atrium(address: BindAddress, bounds: ConnectionBounds, logger: Logger) -> Self {
         .init(
-            address: address, serverName: "Atrium",
+            address: address, serverName: AtriumVersion.serverName,
             availableConnectionsDelegate: MaximumAvailableConnections(bounds.maxConnections, logger: logger))
     }
 }

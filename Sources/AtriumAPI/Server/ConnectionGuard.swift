@@ -145,6 +145,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         head.headerFields[.contentLength] = String(body.readableBytes)
         head.headerFields[.xMsErrorCode] = refusal.code
         head.headerFields[.connection] = "close"
+        head.headerFields[.server] = AtriumVersion.serverName
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let written = context.eventLoop.makePromise(of: Void.self)
