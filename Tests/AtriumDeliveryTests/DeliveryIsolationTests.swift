@@ -15,7 +15,6 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct DeliveryIsolationTests {
     static let topic = "/atrium/test"
-    static let metadata = EventMetadata(actor: "test", command: "Test", correlationId: UUID())
     /// The rooms whose id ends so go to the hanging and the closed subscriber too.
     static let marked = "0777"
     static let events = 100
@@ -47,10 +46,13 @@ struct DeliveryIsolationTests {
             let everything = EventFilter(includedEventTypes: [PublishedEventTypes.roomCreated.lowercased()])
             let markedOnly = EventFilter(
                 includedEventTypes: [PublishedEventTypes.roomCreated.lowercased()], subjectEndsWith: Self.marked)
-            try await subscribe(store, "healthy", healthyURL, filter: everything)
-            try await subscribe(store, "failing", failingURL, filter: everything, maxDeliveryAttempts: 3)
-            try await subscribe(store, "hanging", hangingURL, filter: markedOnly, maxDeliveryAttempts: 2)
-            try await subscribe(store, "closed", closedURL, filter: markedOnly, maxDeliveryAttempts: 2)
+            try await PublishingFixture.subscribe(store, "healthy", healthyURL, filter: everything)
+            try await PublishingFixture.subscribe(
+                store, "failing", failingURL, filter: everything, maxDeliveryAttempts: 3)
+            try await PublishingFixture.subscribe(
+                store, "hanging", hangingURL, filter: markedOnly, maxDeliveryAttempts: 2)
+            try await PublishingFixture.subscribe(
+                store, "closed", closedURL, filter: markedOnly, maxDeliveryAttempts: 2)
 
             // 100 rooms at 50 a second; every 12th also goes to the hanging and the closed subscriber.
             var committed: [String: Date] = [:]
@@ -221,24 +223,6 @@ struct DeliveryIsolationTests {
         }
     }
 
-    /// Created and validated at once: the hanging and the closed endpoint could never answer the
-    /// handshake.
-    private func subscribe(
-        _ store: EventStore, _ name: String, _ url: String, filter: EventFilter, maxDeliveryAttempts: Int = 30
-    ) async throws {
-        let subscription = EventSubscription(
-            name: name, endpointUrl: url, filter: filter,
-            retryPolicy: RetryPolicy(maxDeliveryAttempts: maxDeliveryAttempts))
-        let created = SubscriptionEvent.created(
-            SubscriptionCreated(subscription: subscription, validationCode: "code-\(name)", createdAt: Date()))
-        let validated = SubscriptionEvent.validated(
-            SubscriptionValidated(validationCode: "code-\(name)", method: "test"))
-        try await store.append(
-            to: "subscription-\(name)", expected: .noStream,
-            events: [try NewEvent(created, metadata: Self.metadata), try NewEvent(validated, metadata: Self.metadata)],
-            recordedAt: Date())
-    }
-
     /// A room whose id ends in `marked` or not; returns its subject and when it was committed.
     private func createRoom(_ store: EventStore, marked: Bool) async throws -> (String, Date) {
         var id = String(Int64.random(in: 1_000_000_000_000_000...9_000_000_000_000_000))
@@ -248,7 +232,7 @@ struct DeliveryIsolationTests {
             id = String(id.dropLast()) + "8"
         }
         let now = Date()
-        let created = NewEvent.roomCreated(id: id, at: now, metadata: Self.metadata)
+        let created = NewEvent.roomCreated(id: id, at: now, metadata: PublishingFixture.metadata)
         try await store.append(to: "room-\(id)", expected: .noStream, events: [created], recordedAt: now)
         return ("room/\(id)", Date())
     }

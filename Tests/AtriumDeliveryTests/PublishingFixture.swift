@@ -32,11 +32,14 @@ enum PublishingFixture {
     }
 
     /// Created and validated at once (endpoints that cannot answer could never pass the handshake);
-    /// hears of every room created.
-    static func subscribe(_ store: EventStore, _ name: String, _ url: String, maxDeliveryAttempts: Int) async throws {
+    /// hears of every room created, unless `filter` says otherwise.
+    static func subscribe(
+        _ store: EventStore, _ name: String, _ url: String,
+        filter: EventFilter = EventFilter(includedEventTypes: [PublishedEventTypes.roomCreated.lowercased()]),
+        maxDeliveryAttempts: Int = 30
+    ) async throws {
         let subscription = EventSubscription(
-            name: name, endpointUrl: url,
-            filter: EventFilter(includedEventTypes: [PublishedEventTypes.roomCreated.lowercased()]),
+            name: name, endpointUrl: url, filter: filter,
             retryPolicy: RetryPolicy(maxDeliveryAttempts: maxDeliveryAttempts))
         let created = SubscriptionEvent.created(
             SubscriptionCreated(subscription: subscription, validationCode: "code-\(name)", createdAt: Date()))

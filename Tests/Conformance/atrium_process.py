@@ -1,6 +1,7 @@
 """Start, stop, crash and restart one `atrium serve` process for the conformance tests."""
 
 import base64
+import contextlib
 import os
 import signal
 import socket
@@ -129,6 +130,16 @@ class AtriumServer:
             except ProcessLookupError:
                 pass
         self.process.wait(timeout=STOP_TIMEOUT)
+
+    @contextlib.contextmanager
+    def running(self):
+        """Started for a `with` block and stopped after it; nothing of it outlives the block."""
+        try:
+            self.start()
+            yield self
+            self.stop()
+        finally:
+            self.cleanup_leftovers()
 
     def restart(self):
         self.stop()

@@ -41,13 +41,8 @@ def closed_port():
 @pytest.fixture(scope="module")
 def own_server():
     """A server of its own: the fuzzed rooms, identities and subscriptions stay out of the others' way."""
-    server = AtriumServer()
-    try:
-        server.start()
+    with AtriumServer().running() as server:
         yield server
-        server.stop()
-    finally:
-        server.cleanup_leftovers()
 
 
 @pytest.mark.timeout(RUN_LIMIT + 60)

@@ -38,12 +38,8 @@ def self_signed():
     data_dir = Path(tempfile.mkdtemp(prefix="atrium-tls-"))
     server = AtriumServer(data_dir=data_dir, args=["--tls-self-signed"], tls=True,
                           verify=str(data_dir / "tls" / "localhost.crt"))
-    try:
-        server.start()
+    with server.running():
         yield server
-        server.stop()
-    finally:
-        server.cleanup_leftovers()
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -138,8 +134,7 @@ def certificates():
 def test_own_certificate_and_key(certificates):
     crt, key = openssl_certificate(certificates)
     server = AtriumServer(args=["--tls-cert", str(crt), "--tls-key", str(key)], tls=True, verify=str(crt))
-    try:
-        server.start()
+    with server.running():
         log = server.log_path.read_text()
         assert f"is listening on https://127.0.0.1:{server.port}" in log
         assert "self-signed" not in log and not (server.data_dir / "tls").exists()
@@ -148,9 +143,6 @@ def test_own_certificate_and_key(certificates):
             assert rooms.get_room(room.id).id == room.id
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{server.port}/readyz", timeout=10)
-        server.stop()
-    finally:
-        server.cleanup_leftovers()
     shutil.rmtree(server.data_dir, ignore_errors=True)
 
 
