@@ -148,7 +148,7 @@ public struct DeliveryWorker: Service {
                     "until": "\(Timestamp.format(rest))",
                 ])
         }
-        if let change = await health.attempted(batch.endpoint, verdict: verdict, result: result, now: now) {
+        if let change = health.attempted(batch.endpoint, verdict: verdict, result: result, now: now) {
             log(change, endpoint: batch.endpoint, now: now)
         }
         await recorder.record(outcomes)
