@@ -24,6 +24,8 @@ from pathlib import Path
 import requests
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "Conformance"))
+from atrium_process import free_port  # noqa: E402  (the conformance suite's helpers)
 MARKER = re.compile(r"<!--\s*readme-test:\s*(skip|background)\b")
 FENCE = re.compile(r"^```(sh|python)\s*$")
 # What the receiver must have printed by the end: the walkthrough's promises.
@@ -50,12 +52,6 @@ def blocks(readme):
                       "\n".join(lines[index + 1:end]) + "\n"))
         index = end + 1
     return found
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port, seconds=60):
