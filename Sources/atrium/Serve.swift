@@ -150,7 +150,8 @@ struct Serve: AsyncParsableCommand {
             router: router,
             server: server,
             configuration: .atrium(address: .hostname(host, port: port), bounds: bounds, logger: logger),
-            services: [client] + policies + publishing,
+            // Each reported to the deadline while it runs: a stop held up says by whom.
+            services: ([client] + policies + publishing).map { deadline.tracking($0, as: "\(type(of: $0))") },
             onServerRunning: { [tlsConfiguration] channel in
                 let url = "\(scheme)://\(Self.urlHost(host)):\(channel.localAddress?.port ?? port)"
                 Self.announce(url: url, key: key, source: keySource, selfSigned: tlsConfiguration?.selfSigned)
@@ -158,9 +159,15 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger
         )
-        let outcome = await Result { try await Self.run(app, stoppingWithin: shutdownTimeout, deadline, logger) }
+        let outcome = await Result {
+            try await Self.run(
+                deadline.tracking(app, as: "the HTTP server"), stoppingWithin: shutdownTimeout, deadline, logger)
+        }
+        deadline.step("the webhook client")
         try? await http.shutdown()
+        deadline.step("the event loops")
         try? await eventLoopGroup.shutdownGracefully()
+        deadline.step("the embedded PostgreSQL")
         // A port taken between the check and the server's own bind.
         if case .failure(let error) = outcome, ListenCheck.isListenFailure(error) {
             throw Self.refusal(ListenCheck.message(error, host: host, port: port))

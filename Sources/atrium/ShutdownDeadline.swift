@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// The last resort behind `serve --shutdown-timeout`: once a stop has begun, a process still running
@@ -20,6 +21,9 @@ final class ShutdownDeadline: Sendable {
     private let embedded: EmbeddedPostgres?
     private let logger: Logger
     private let state = Mutex(State.idle)
+    /// What the stop still waits for (services by name, then the steps after them), so that the
+    /// last resort can say what held it up.
+    private let waitingFor = Mutex<[String]>([])
 
     /// `limit`: the whole stop, the embedded PostgreSQL's included; the exit comes at 90% of it, which
     /// leaves time to stop that PostgreSQL.
@@ -41,6 +45,26 @@ final class ShutdownDeadline: Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds * 0.9) { self.expire() }
     }
 
+    /// `service`, reported by `name` while it runs.
+    func tracking<Wrapped: Service>(_ service: Wrapped, as name: String) -> some Service {
+        Tracked(service, name: name, deadline: self)
+    }
+
+    fileprivate func began(_ name: String) {
+        waitingFor.withLock { $0.append(name) }
+    }
+
+    fileprivate func ended(_ name: String) {
+        waitingFor.withLock { names in
+            if let index = names.firstIndex(of: name) { names.remove(at: index) }
+        }
+    }
+
+    /// A step of the stop after the services (closing clients, stopping PostgreSQL), reported until the next.
+    func step(_ name: String) {
+        waitingFor.withLock { $0 = [name] }
+    }
+
     /// The stop finished in time: the clock no longer matters.
     func disarm() {
         state.withLock { $0 = .finished }
@@ -55,8 +79,30 @@ final class ShutdownDeadline: Sendable {
         guard expired else { return }
         logger.critical(
             "the server did not stop within --shutdown-timeout; exiting now, leaving unfinished work for the next start",
-            metadata: ["shutdown-timeout": "\(limit)"])
+            metadata: [
+                "shutdown-timeout": "\(limit)",
+                "waiting-for": "\(waitingFor.withLock { $0.joined(separator: ", ") })",
+            ])
         embedded?.stop(.immediate)
         exit(EXIT_FAILURE)
+    }
+}
+
+/// A service that tells the deadline when it starts and when it has finished.
+private struct Tracked<Wrapped: Service>: Service {
+    let wrapped: Wrapped
+    let name: String
+    let deadline: ShutdownDeadline
+
+    init(_ wrapped: Wrapped, name: String, deadline: ShutdownDeadline) {
+        self.wrapped = wrapped
+        self.name = name
+        self.deadline = deadline
+    }
+
+    func run() async throws {
+        deadline.began(name)
+        defer { deadline.ended(name) }
+        try await wrapped.run()
     }
 }
