@@ -42,7 +42,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ]
+            ],
+            // Migrations/ inside the binary (EmbeddedMigrations), so that a copy of it runs anywhere.
+            plugins: ["EmbedMigrations"]
         ),
         // Read models: the queries that serve the API from the inline projection tables.
         .target(
@@ -91,7 +93,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/openapi.json")]
+            // Resources/ inside the binary (EmbeddedResources) rather than in a bundle beside it.
+            exclude: ["Resources"],
+            plugins: ["EmbedResources"]
         ),
         .executableTarget(
             name: "atrium",
@@ -113,6 +117,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Build-time embedding of files' text in the binary (Plugins/).
+        .executableTarget(name: "EmbedFilesTool", path: "Plugins/EmbedFilesTool"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         // Fresh PostgreSQL databases for integration tests (from DATABASE_URL, set by Tools/test).
         .target(
             name: "AtriumTesting",

@@ -43,7 +43,7 @@ struct BenchRebuild: AsyncParsableCommand {
         }
         let logger = Logger.atrium(quiet: true)
         let configuration = try DatabaseURL.configuration(from: url)
-        _ = try await Migrate.apply(from: Migration.locate(), configuration: configuration, logger: logger)
+        _ = try await Migrate.apply(DatabaseSchema.embedded, configuration: configuration, logger: logger)
         let client = PostgresClient(
             configuration: DatabaseURL.tuned(configuration, maximumConnections: workers + 4),
             backgroundLogger: logger.quieter)

@@ -6,28 +6,32 @@ import PostgresNIO
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply the database migrations in Migrations/ (the server also does this at start-up).",
-        discussion: "Applied migrations are recorded with a checksum; an edited, already-applied migration is refused."
+        abstract: "Apply the database migrations (the server also does this at start-up).",
+        discussion: """
+            Numbered migrations are applied once and recorded with a checksum: an edited, already-applied \
+            one is refused. Function files (functions/*.sql) are applied again whenever their text changes. \
+            The migrations are those built into this binary, unless --migrations names a folder.
+            """
     )
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Folder of numbered .sql migrations (default: the repository's Migrations/).")
+    @Option(help: "Folder laid out like the repository's Migrations/ (default: the ones built into this binary).")
     var migrations: String?
 
     func run() async throws {
         let logger = Logger.atrium()
         let (configuration, embedded) = try await database.open(logger: logger)
         defer { embedded?.stop() }
-        let folder = try migrations.map { URL(fileURLWithPath: $0) } ?? Migration.locate()
-        let applied = try await Self.apply(from: folder, configuration: configuration, logger: logger)
+        let schema = try migrations.map { try DatabaseSchema.load(from: URL(fileURLWithPath: $0)) } ?? .embedded
+        let applied = try await Self.apply(schema, configuration: configuration, logger: logger)
         print(applied.isEmpty ? "The database is up to date." : "Applied: \(applied.joined(separator: ", "))")
     }
 
-    /// Applies the migrations in `folder` with a short-lived client of its own (the server does
+    /// Applies `schema` with a short-lived client of its own (the server does
     /// this before any of its services touches the database).
     static func apply(
-        from folder: URL, configuration: PostgresClient.Configuration, logger: Logger
+        _ schema: DatabaseSchema, configuration: PostgresClient.Configuration, logger: Logger
     ) async throws -> [String] {
         let client = PostgresClient(
             configuration: DatabaseURL.tuned(configuration, maximumConnections: 2), backgroundLogger: logger)
@@ -37,7 +41,7 @@ struct Migrate: AsyncParsableCommand {
                 return nil
             }
             defer { group.cancelAll() }
-            return try await Migrator(client: client, logger: logger).migrate(Migration.load(from: folder))
+            return try await Migrator(client: client, logger: logger).migrate(schema)
         }
     }
 }

@@ -96,7 +96,7 @@ struct Serve: AsyncParsableCommand {
         }
 
         // Migrated before any service starts: the consumers and sweeps query the tables at once.
-        let applied = try await Migrate.apply(from: Migration.locate(), configuration: configuration, logger: logger)
+        let applied = try await Migrate.apply(DatabaseSchema.embedded, configuration: configuration, logger: logger)
         if !applied.isEmpty {
             logger.info("database migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"])
         }

@@ -107,7 +107,7 @@ struct ProjectionRebuildTests {
     @Test func rebuildingSubscriptionsLeavesTheOutboxAloneAndKeepsWhereEachBegan() async throws {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: Self.logger)
-            // Created, deleted (which clears its outbox rows), created again under the same name.
+            // Created, deleted, created again under the same name.
             try await SubscriptionLife(store: store).live(name: "orders")
             try await SubscriptionLife(store: store).live(name: "orders", deleting: false)
             try await client.query(

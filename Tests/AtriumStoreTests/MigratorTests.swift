@@ -9,21 +9,36 @@ import Testing
 struct MigratorTests {
     @Test func migratingTwiceAppliesNothingTheSecondTime() async throws {
         try await TestDatabase.with { client in
-            let applied = try await Migrator(client: client, logger: TestDatabase.logger)
-                .migrate(Migration.load(from: Migration.locate()))
+            let applied = try await Migrator(client: client, logger: TestDatabase.logger).migrate(.embedded)
             #expect(applied.isEmpty)
+        }
+    }
+
+    @Test func aChangedFunctionFileIsAppliedAgainAndOnlyIt() async throws {
+        try await TestDatabase.with { client in
+            var schema = DatabaseSchema.embedded
+            let index = try #require(schema.functions.firstIndex { $0.name == "functions/stream_category.sql" })
+            schema.functions[index].sql = schema.functions[index].sql.replacingOccurrences(
+                of: "split_part(p_stream_id, '-', 1)", with: "'changed'::text")
+            let migrator = Migrator(client: client, logger: TestDatabase.logger)
+            #expect(try await migrator.migrate(schema) == ["functions/stream_category.sql"])
+            let category = try await client.query("SELECT stream_category('room-1')", logger: TestDatabase.logger)
+                .decode(String.self).first { _ in true }
+            #expect(category == "changed")
+            #expect(try await migrator.migrate(.embedded) == ["functions/stream_category.sql"])
+            #expect(try await migrator.migrate(.embedded).isEmpty)
         }
     }
 
     @Test func anEditedAppliedMigrationIsRefusedWithAClearMessage() async throws {
         try await TestDatabase.with { client in
-            var migrations = try Migration.load(from: Migration.locate())
-            migrations[1].sql += "\n-- an edit after the fact\n"
+            var schema = DatabaseSchema.embedded
+            schema.migrations[1].sql += "\n-- an edit after the fact\n"
             do {
-                try await Migrator(client: client, logger: TestDatabase.logger).migrate(migrations)
+                try await Migrator(client: client, logger: TestDatabase.logger).migrate(schema)
                 Issue.record("an edited migration was accepted")
             } catch let error as MigrationError {
-                #expect("\(error)".contains(migrations[1].name))
+                #expect("\(error)".contains(schema.migrations[1].name))
                 #expect("\(error)".contains("edited after it was applied"))
             }
         }

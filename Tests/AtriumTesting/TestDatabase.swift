@@ -15,9 +15,10 @@ public enum TestDatabase {
         return logger
     }()
 
-    /// Runs `body` with a client of a new database holding Atrium's schema.
+    /// Runs `body` with a client of a new database holding Atrium's schema (or `schema`).
     public static func with<T: Sendable>(
-        maximumConnections: Int = 40, _ body: @Sendable (PostgresClient) async throws -> T
+        maximumConnections: Int = 40, schema: DatabaseSchema = .embedded,
+        _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
             throw Unconfigured()
@@ -31,7 +32,7 @@ public enum TestDatabase {
         configuration.database = name
         let result = await Result {
             try await withClient(configuration, maximumConnections: maximumConnections) { client in
-                try await Migrator(client: client, logger: logger).migrate(Migration.load(from: Migration.locate()))
+                try await Migrator(client: client, logger: logger).migrate(schema)
                 return try await body(client)
             }
         }

@@ -1,14 +1,9 @@
-import Foundation
 import Hummingbird
 
-/// Serves the OpenAPI 3 description of the API (`Sources/AtriumAPI/Resources/openapi.json`).
+/// Serves the OpenAPI 3 description of the API (`Sources/AtriumAPI/Resources/openapi.json`,
+/// embedded in the binary at build time).
 struct OpenAPIRoute: Sendable {
-    static let document: String = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-            let text = try? String(contentsOf: url, encoding: .utf8)
-        else { return "{}" }
-        return text
-    }()
+    static let document = EmbeddedResources.files["openapi.json"] ?? "{}"
 
     func register(on router: Router<AtriumRequestContext>) {
         router.get("/openapi.json") { _, _ in JSONResponse.make(status: .ok, text: Self.document) }

@@ -8,6 +8,10 @@ import PostgresNIO
 /// transaction as the consumer's checkpoint, so no event is lost or fanned out twice whatever
 /// crashes. A subscription receives the events after its own creation in the log (earlier ones
 /// only through a backfill, when its start position asks for them).
+///
+/// It also purges a deleted subscription's rows (pending and dead), when it reaches the deletion
+/// in the log: in log order, so before any row of a subscription created again under that name
+/// (its backfill waits for the fan-out to pass its creation).
 public struct FanOut: LogConsumerHandler {
     public static let consumerName = "publishing.fan-out"
 
@@ -19,12 +23,25 @@ public struct FanOut: LogConsumerHandler {
         self.topic = topic
     }
 
-    /// Only the log events some subscription wants leave PostgreSQL.
+    /// Only the log events some subscription wants leave PostgreSQL, and subscriptions' deletions.
     public var selection: EventSelection {
-        .typesChosenBy(sql: SubscriptionDirectory.wantedLogEventTypesSQL, changedBy: SubscriptionEvent.eventTypes)
+        .typesChosenBy(
+            sql: "SELECT array_append((\(SubscriptionDirectory.wantedLogEventTypesSQL)), '\(Self.deletion)')",
+            changedBy: SubscriptionEvent.eventTypes)
     }
 
+    private static let deletion = SubscriptionEvent.deleted(SubscriptionDeleted()).eventType
+
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
+        let deletedStreams = events.filter { $0.eventType == Self.deletion }.map(\.streamId)
+        if !deletedStreams.isEmpty {
+            try await transaction.query(
+                """
+                DELETE FROM outbox
+                 WHERE destination IS NULL
+                   AND subscription IN (SELECT stream_entity_id(s) FROM unnest(\(deletedStreams)::text[]) AS s)
+                """, logger: logger)
+        }
         let subscriptions = try await SubscriptionDirectory.all(on: transaction, logger: logger)
         var rows = OutboxRows()
         for event in events {

@@ -53,6 +53,9 @@ public struct SubscriptionBackfill: Service {
         let name = "backfill.\(subscription.definition.name).\(end)"
         var checkpoint = try await loadCheckpoint(name)
         guard checkpoint < end else { return }
+        // Not before the fan-out has passed the creation: it purges the rows of an earlier
+        // subscription of the same name when it reaches its deletion, and must not take these.
+        guard try await loadCheckpoint(FanOut.consumerName) >= end else { return }
         try await store.client.withConnection { lockConnection in
             let locked = try await lockConnection.query(
                 "SELECT pg_try_advisory_lock(hashtextextended(\(name), 0))", logger: logger

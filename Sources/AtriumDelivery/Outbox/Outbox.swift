@@ -59,7 +59,9 @@ public struct Outbox: Sendable {
     }
 
     /// Due rows of validated subscriptions, and call connections' callbacks, oldest first within
-    /// each endpoint's share, leased to this worker. Retried rows come first within an endpoint: a
+    /// each endpoint's share, leased to this worker. A subscription's rows wait until the fan-out
+    /// has passed its creation: rows left by an earlier subscription of the same name, deleted
+    /// since, are purged by then (FanOut), never delivered to this one. Retried rows come first within an endpoint: a
     /// failing endpoint's probe is its oldest failure, which moves on towards its dead letter. A
     /// callback waits while an earlier one of its connection is pending (in flight or waiting to be
     /// retried): a connection hears its callbacks in order.
@@ -87,9 +89,12 @@ public struct Outbox: Sendable {
                                                                       1), 1) AS per_request
                                                FROM outbox c
                                                LEFT JOIN event_subscriptions s ON s.name = c.subscription
+                                               LEFT JOIN consumer_checkpoints f ON f.consumer = \(FanOut.consumerName)
                                               WHERE c.state = 'pending' AND c.due_at <= now()
                                                 AND COALESCE(c.destination, c.subscription) <> ALL(\(limits.excluded)::text[])
                                                 AND (s.validation_code IS NULL AND s.name IS NOT NULL
+                                                     AND (f.transaction_id, f.global_position)
+                                                         >= (s.created_transaction_id, s.created_position)
                                                      OR c.destination IS NOT NULL
                                                         AND NOT EXISTS (SELECT 1 FROM outbox p
                                                                          WHERE p.subscription = c.subscription

@@ -70,7 +70,6 @@ public struct ProjectionRebuild: Sendable {
             position = try await catchUp(from: position, meter: meter)
             await meter.enter(.swapping)
             let swap = try await swapIn(shadow, after: position, meter: meter)
-            try? await shadow.dropSinks(on: client)
             return RebuildSummary(
                 projections: projections, eventsReplayed: await meter.eventsDone,
                 eventsApplied: await meter.applied, duration: await meter.elapsed,

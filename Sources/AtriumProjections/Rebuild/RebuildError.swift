@@ -2,7 +2,7 @@
 public enum RebuildError: Error, CustomStringConvertible, Equatable {
     /// Another rebuild or verify holds the rebuild lock (one at a time across the cluster).
     case alreadyRunning
-    /// The database lacks the rebuild functions of Migrations/0010.
+    /// The database lacks the rebuild functions (Migrations/functions/rebuild_*.sql).
     case notMigrated
     /// Writers or long readers kept the live tables busy through every attempt to swap.
     case liveTablesStayedBusy(attempts: Int)

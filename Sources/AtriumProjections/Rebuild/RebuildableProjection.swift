@@ -1,5 +1,5 @@
-/// An inline projection that can be rebuilt from the log: the tables its SQL function owns and the
-/// streams whose events it reads.
+/// An inline projection that can be rebuilt from the log: the tables its SQL function owns (and the
+/// only ones it writes) and the streams whose events it reads.
 ///
 /// The functions are the ones the append runs (`project_inline` dispatches by stream category), so
 /// a rebuild gives what the appends would have given. Every function here writes only rows of the
@@ -20,22 +20,14 @@ public enum RebuildableProjection: String, CaseIterable, Sendable {
         }
     }
 
-    /// Tables the projection function writes that are not part of the projection: replaying history
-    /// must leave them alone, so the rebuild points them at an empty stand-in.
-    public var untouchedTables: [String] {
+    /// The category of the streams it projects (`stream_category`, by which `project_inline`
+    /// dispatches).
+    public var streamCategory: String {
         switch self {
-        case .subscriptions: ["outbox"]  // project_subscription clears a deleted subscription's deliveries
-        default: []
-        }
-    }
-
-    /// The streams it projects, as a SQL LIKE pattern (`project_inline`'s dispatch).
-    public var streamPattern: String {
-        switch self {
-        case .rooms: "room-%"
-        case .identities: "identity-%"
-        case .calls: "call-%"
-        case .subscriptions: "subscription-%"
+        case .rooms: "room"
+        case .identities: "identity"
+        case .calls: "call"
+        case .subscriptions: "subscription"
         }
     }
 }

@@ -6,12 +6,12 @@ import PostgresNIO
 /// `rebuild_apply_events` call (one round trip, its own short transaction) per batch of events, on
 /// one or more workers that share the streams between them.
 struct ShadowReplay: Sendable {
-    let streamPatterns: [String]
+    let streamCategories: [String]
     let batchSize: Int
     let logger: Logger
 
     init(_ projections: [RebuildableProjection], batchSize: Int, logger: Logger) {
-        streamPatterns = projections.map(\.streamPattern)
+        streamCategories = projections.map(\.streamCategory)
         self.batchSize = batchSize
         self.logger = logger
     }
@@ -95,7 +95,7 @@ struct ShadowReplay: Sendable {
         let query: PostgresQuery = """
             SELECT scanned, applied, last_transaction::text::bigint, last_position
               FROM rebuild_apply_events(
-                \(streamPatterns), \(String(position.transactionId))::xid8, \(position.globalPosition),
+                \(streamCategories), \(String(position.transactionId))::xid8, \(position.globalPosition),
                 \(through.map { String($0.transactionId) })::xid8, \(through?.globalPosition),
                 \(limit.map(Int32.init)), \(Int32(worker)), \(Int32(workers)))
             """

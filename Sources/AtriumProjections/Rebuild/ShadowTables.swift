@@ -1,18 +1,15 @@
 import Logging
 import PostgresNIO
 
-/// The new tables a rebuild fills beside the live ones (schema `atrium_rebuild`, Migrations/0010),
+/// The new tables a rebuild fills beside the live ones (schema `atrium_rebuild`, Migrations/functions/rebuild_*.sql),
 /// and the statements that create, seal, compare, swap in and drop them.
 struct ShadowTables: Sendable {
     /// The live tables they copy, referenced tables first.
     let tables: [String]
-    /// Stand-ins for tables the projection functions write but must not touch in a rebuild.
-    let sinks: [String]
     let logger: Logger
 
     init(_ projections: [RebuildableProjection], logger: Logger) {
         tables = projections.flatMap(\.tables)
-        sinks = projections.flatMap(\.untouchedTables)
         self.logger = logger
     }
 
@@ -22,7 +19,7 @@ struct ShadowTables: Sendable {
             // The leftovers' DROP IF EXISTS notices are of no interest.
             try await transaction.query("SET LOCAL client_min_messages = warning", logger: logger)
             try await transaction.query(
-                "SELECT rebuild_create_shadow_tables(\(tables), \(sinks))", logger: logger
+                "SELECT rebuild_create_shadow_tables(\(tables))", logger: logger
             ).finish()
         }
     }
@@ -90,13 +87,8 @@ struct ShadowTables: Sendable {
         return differences
     }
 
-    /// Drops the shadow tables that are still there, and the sinks.
+    /// Drops the shadow tables that are still there.
     func drop(on client: PostgresClient) async throws {
-        try await client.query("SELECT rebuild_drop_shadow_tables(\(tables + sinks))", logger: logger).finish()
-    }
-
-    /// Drops the sinks only (after a swap has moved the tables away).
-    func dropSinks(on client: PostgresClient) async throws {
-        try await client.query("SELECT rebuild_drop_shadow_tables(\(sinks))", logger: logger).finish()
+        try await client.query("SELECT rebuild_drop_shadow_tables(\(tables))", logger: logger).finish()
     }
 }

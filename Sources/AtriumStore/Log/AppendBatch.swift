@@ -24,8 +24,9 @@ enum AppendOutcome: Sendable {
     case failed(String)
 }
 
-/// `append_batch_fast` (Migrations/0005, 0013): several appends, one statement, one transaction. Expected
-/// conflicts and repeated request ids are answered per item; anything else aborts the whole batch.
+/// `append_batch_fast` (Migrations/functions/append_batch_fast.sql): several appends, one statement,
+/// one transaction. Expected conflicts and repeated request ids are answered per item; anything else
+/// aborts the whole batch.
 struct AppendBatch: PostgresPreparedStatement {
     // Stored: the protocol's default name is `String(reflecting:)`, worked out on every execution.
     static let name = "AtriumStore.AppendBatch"
@@ -42,8 +43,8 @@ struct AppendBatch: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
-/// `append_batch` (Migrations/0004): the same, each item in its own savepoint, so an item that
-/// raises fails alone. Slower; used when the fast form aborted.
+/// `append_batch` (Migrations/functions/append_batch.sql): the same, each item in its own
+/// savepoint, so an item that raises fails alone. Slower; used when the fast form aborted.
 struct GuardedAppendBatch: PostgresPreparedStatement {
     static let name = "AtriumStore.GuardedAppendBatch"
     static let sql = """

@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// One append inside a caller's transaction, prepared once per connection (see `append_to_stream`
-/// in Migrations/0002 for what it does).
+/// in Migrations/functions/append_to_stream.sql for what it does).
 struct AppendToStream: PostgresPreparedStatement {
     static let name = "AtriumStore.AppendToStream"
     static let sql = """
