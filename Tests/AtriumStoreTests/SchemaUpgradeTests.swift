@@ -10,12 +10,15 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct SchemaUpgradeTests {
     /// `Migrations/` as it was then, byte for byte (Tests/Fixtures/README.md).
-    static let migrationsBeforeFunctionFiles = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/MigrationsBeforeFunctionFiles")
+    static func schemaBeforeFunctionFiles() throws -> DatabaseSchema {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/migrations-before-function-files.json")
+        let files = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: fixture))
+        return DatabaseSchema(files: files.map { ($0.key, $0.value) })
+    }
 
     @Test func anOldDatabaseUpgradesInPlaceToAFreshInstallsSchema() async throws {
-        let old = try DatabaseSchema.load(from: Self.migrationsBeforeFunctionFiles)
+        let old = try Self.schemaBeforeFunctionFiles()
         #expect(old.functions.isEmpty && old.migrations.count == 13)
         let fresh = try await TestDatabase.with(maximumConnections: 2) { try await SchemaSnapshot(of: $0) }
         let upgraded = try await TestDatabase.with(maximumConnections: 2, schema: old) { client in
@@ -35,7 +38,7 @@ struct SchemaUpgradeTests {
     }
 
     @Test func theAcceptedOldChecksumsAreThoseOfTheOldFiles() throws {
-        let old = try DatabaseSchema.load(from: Self.migrationsBeforeFunctionFiles)
+        let old = try Self.schemaBeforeFunctionFiles()
         let current = DatabaseSchema.embedded
         for migration in old.migrations {
             let now = try #require(current.migrations.first { $0.version == migration.version })

@@ -1,7 +1,7 @@
 extension Migration {
     /// The checksums that a database migrated before functions had files of their own recorded for
     /// the migrations that defined functions then (SHA-256 of their text at that time, kept in
-    /// Tests/AtriumStoreTests/Fixtures/MigrationsBeforeFunctionFiles).
+    /// Tests/Fixtures/migrations-before-function-files.json).
     ///
     /// Those migrations now keep only their tables, columns and indexes, unchanged: such a database
     /// has all of them already, so the migrator accepts the old checksum (and records the new one),
