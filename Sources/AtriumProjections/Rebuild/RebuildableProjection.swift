@@ -1,3 +1,5 @@
+import AtriumDomain
+
 /// An inline projection that can be rebuilt from the log: the tables its SQL function owns and the
 /// streams whose events it reads.
 ///
@@ -29,13 +31,16 @@ public enum RebuildableProjection: String, CaseIterable, Sendable {
         }
     }
 
-    /// The streams it projects, as a SQL LIKE pattern (`project_inline`'s dispatch).
-    public var streamPattern: String {
+    /// The streams it projects.
+    public var category: StreamName.Category {
         switch self {
-        case .rooms: "room-%"
-        case .identities: "identity-%"
-        case .calls: "call-%"
-        case .subscriptions: "subscription-%"
+        case .rooms: .room
+        case .identities: .identity
+        case .calls: .call
+        case .subscriptions: .subscription
         }
     }
+
+    /// The streams it projects, as a SQL LIKE pattern (`project_inline`'s dispatch).
+    public var streamPattern: String { category.prefix + "%" }
 }
