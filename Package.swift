@@ -30,7 +30,8 @@ let package = Package(
     targets: [
         // Pure domain: identifiers, roles, deciders, events, errors. Imports Foundation only.
         .target(name: "AtriumDomain"),
-        // The PostgreSQL event store: append, read, gap-safe read-all, consumers, migrations.
+        // The PostgreSQL event store: streams, append, read, gap-safe read-all, stored command results,
+        // consumers, migrations. Knows nothing of HTTP.
         .target(
             name: "AtriumStore",
             dependencies: [
@@ -41,7 +42,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             // Migrations/ inside the binary (EmbeddedMigrations), so that a copy of it runs anywhere.
             plugins: ["EmbedMigrations"]
@@ -54,11 +54,25 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        // Publishing: subscriptions' fan-out into the outbox, webhook delivery, the validation handshake.
+        // The use cases: command handling (load → decide → append, retries, repeatability), room
+        // calls, Call Automation, subscription commands, and the policies that carry rooms' changes
+        // to their calls. What every edge (HTTP, delivery, telephony) runs.
+        .target(
+            name: "AtriumApplication",
+            dependencies: [
+                "AtriumDomain", "AtriumStore", "AtriumProjections",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Publishing: subscriptions' fan-out into the outbox, webhook delivery, the validation
+        // handshake (whose answer it records through the application's subscription commands).
         .target(
             name: "AtriumDelivery",
             dependencies: [
-                "AtriumDomain", "AtriumStore",
+                "AtriumDomain", "AtriumStore", "AtriumApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -72,17 +86,18 @@ let package = Package(
         .target(
             name: "AtriumTelephony",
             dependencies: [
-                "AtriumDomain", "AtriumStore",
+                "AtriumDomain", "AtriumStore", "AtriumApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // HTTP: ACS-compatible routes, HMAC authentication, error mapping.
+        // HTTP: ACS-compatible routes, HMAC authentication, request parsing, wire representations,
+        // error mapping.
         .target(
             name: "AtriumAPI",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumProjections",
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumApplication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "atrium",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumAPI", "AtriumDelivery", "AtriumTelephony",
+                "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumApplication", "AtriumAPI", "AtriumDelivery",
+                "AtriumTelephony",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,7 +141,7 @@ let package = Package(
         .target(
             name: "AtriumTesting",
             dependencies: [
-                "AtriumStore",
+                "AtriumApplication", "AtriumDomain", "AtriumStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,9 +149,16 @@ let package = Package(
         ),
         .testTarget(name: "AtriumDomainTests", dependencies: ["AtriumDomain"]),
         .testTarget(
+            name: "AtriumApplicationTests",
+            dependencies: [
+                "AtriumApplication", "AtriumDomain", "AtriumProjections", "AtriumStore", "AtriumTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
             name: "AtriumTelephonyTests",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumTelephony", "AtriumTesting",
+                "AtriumApplication", "AtriumDomain", "AtriumStore", "AtriumTelephony", "AtriumTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
@@ -149,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "AtriumProjectionsTests",
             dependencies: [
-                "AtriumAPI", "AtriumDomain", "AtriumProjections", "AtriumStore", "AtriumTesting",
+                "AtriumApplication", "AtriumDomain", "AtriumProjections", "AtriumStore", "AtriumTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -157,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "AtriumDeliveryTests",
             dependencies: [
-                "AtriumDelivery", "AtriumDomain", "AtriumStore", "AtriumTesting",
+                "AtriumApplication", "AtriumDelivery", "AtriumDomain", "AtriumStore", "AtriumTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -168,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "AtriumAPITests",
             dependencies: [
-                "AtriumAPI", "AtriumDomain", "AtriumStore", "AtriumTesting",
+                "AtriumAPI", "AtriumApplication", "AtriumDomain", "AtriumProjections", "AtriumStore", "AtriumTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AtriumApplication
 import AtriumStore
 import ServiceLifecycle
 
@@ -12,7 +13,7 @@ public struct Publishing {
     ///   `httpClientConfiguration`.
     public init(
         store: EventStore, http: HTTPClient, topic: String, delivery: DeliverySettings = DeliverySettings(),
-        validationURL: @escaping SubscriptionHandshake.ValidationURL, validate: @escaping SubscriptionHandshake.Validate
+        validationURL: @escaping SubscriptionHandshake.ValidationURL
     ) {
         let publisher = Publisher(store: store)
         services = [
@@ -29,7 +30,7 @@ public struct Publishing {
             PublishingGauges(client: store.client, logger: store.logger),
             SubscriptionHandshake(
                 client: store.client, http: http, logger: store.logger, topic: topic,
-                validationURL: validationURL, validate: validate),
+                validationURL: validationURL, subscriptions: SubscriptionCommands(store: store)),
         ]
     }
 }

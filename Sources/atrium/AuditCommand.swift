@@ -40,7 +40,7 @@ struct AuditCommand: AsyncParsableCommand {
             do { _ = try RoomId(validating: roomId) } catch { throw ValidationError(error.message) }
         }
 
-        func run() async throws { try await options.run(AuditedStream(kind: .room, id: roomId)) }
+        func run() async throws { try await options.run(StreamName(.room, id: roomId)) }
     }
 
     struct CallAudit: AsyncParsableCommand {
@@ -51,7 +51,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Argument(help: "The call's id.") var callId: String
         @OptionGroup var options: AuditOptions
 
-        func run() async throws { try await options.run(AuditedStream(kind: .call, id: callId.lowercased())) }
+        func run() async throws { try await options.run(StreamName(.call, id: callId.lowercased())) }
     }
 
     struct IdentityAudit: AsyncParsableCommand {
@@ -65,7 +65,7 @@ struct AuditCommand: AsyncParsableCommand {
             do { _ = try CommunicationUserId(validating: rawId) } catch { throw ValidationError(error.message) }
         }
 
-        func run() async throws { try await options.run(AuditedStream(kind: .identity, id: rawId)) }
+        func run() async throws { try await options.run(StreamName(.identity, id: rawId)) }
     }
 
     struct SubscriptionAudit: AsyncParsableCommand {
@@ -81,7 +81,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await options.run(AuditedStream(kind: .subscription, id: try SubscriptionName(validating: name).value))
+            try await options.run(StreamName(.subscription, id: try SubscriptionName(validating: name).value))
         }
     }
 }
@@ -109,7 +109,7 @@ struct AuditOptions: ParsableArguments {
         return version.map(AuditMoment.version)
     }
 
-    func run(_ stream: AuditedStream) async throws {
+    func run(_ stream: StreamName) async throws {
         do {
             let printed = try await withAuditTrail { trail in
                 if let moment {
@@ -129,7 +129,7 @@ struct AuditOptions: ParsableArguments {
     }
 
     /// False when the stream has no events.
-    private func printState(of stream: AuditedStream, at moment: AuditMoment, _ trail: AuditTrail) async throws
+    private func printState(of stream: StreamName, at moment: AuditMoment, _ trail: AuditTrail) async throws
         -> Bool
     {
         guard let state = try await trail.state(of: stream, at: moment) else { return false }
@@ -140,7 +140,7 @@ struct AuditOptions: ParsableArguments {
 
     /// Reads the stream a page at a time; JSON lines are printed as they come, a table once its
     /// columns are known. False when the stream has no events.
-    private func printTimeline(of stream: AuditedStream, _ trail: AuditTrail) async throws -> Bool {
+    private func printTimeline(of stream: StreamName, _ trail: AuditTrail) async throws -> Bool {
         var entries: [TimelineEntry] = []
         var after: Int64 = 0
         var any = false

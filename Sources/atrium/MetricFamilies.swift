@@ -5,7 +5,7 @@
 /// without `# HELP`, which the conformance suite's `/metrics` test refuses.
 enum MetricFamilies {
     static let help: [String: String] = [
-        // Commands (AtriumStore's CommandMetrics).
+        // Commands (AtriumApplication's CommandMetrics).
         "atrium_commands_total":
             "Commands handled, by command and outcome (appended, unchanged, replayed, refused, failed).",
         "atrium_command_conflicts_total":

@@ -1,7 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
 import AtriumAPI
+import AtriumApplication
 import AtriumDelivery
+import AtriumProjections
 import AtriumStore
 import AtriumTelephony
 import Foundation
@@ -117,7 +119,8 @@ struct Serve: AsyncParsableCommand {
         let roomCalls = RoomCalls(store: store)
         let policies: [any Service] = [
             LogConsumer(name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
-            RoomExpiryPolicy(roomCalls: roomCalls, client: client, logger: logger),
+            RoomExpiryPolicy(
+                roomCalls: roomCalls, calls: CallReadModel(client: client, logger: logger), logger: logger),
             // Telephony and media: phone legs dialled and hung up, media operations timed.
             LogConsumer(
                 name: TelephonyPolicy.consumerName, store: store,
@@ -132,10 +135,7 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(eventLoopGroup), configuration: delivery.httpClientConfiguration)
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic, delivery: delivery,
-            validationURL: { [publicURL] in SubscriptionValidationURL.make(baseURL: publicURL, name: $0, code: $1) },
-            validate: { [subscriptions = SubscriptionCommands(store: store)] name, code, method in
-                try await subscriptions.validate(name: name, code: code, method: method)
-            }
+            validationURL: { [publicURL] in SubscriptionValidationURL.make(baseURL: publicURL, name: $0, code: $1) }
         ).services
         let bounds = ConnectionBounds(idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections)
         // TLS, when on, below the same bounded, event-loop-pinned HTTP/1.1.

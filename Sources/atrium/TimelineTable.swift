@@ -5,7 +5,7 @@ import AtriumProjections
 struct TimelineTable {
     static let headers = ["#", "RECORDED AT", "ACTOR", "WHAT", "CAUSED BY", "CORRELATION", "COMMAND", "REQUEST"]
 
-    let stream: AuditedStream
+    let stream: StreamName
     let entries: [TimelineEntry]
 
     var rows: [[String]] {

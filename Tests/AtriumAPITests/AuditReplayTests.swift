@@ -60,7 +60,7 @@ struct AuditReplayTests {
             let roomId = try await H.createRoom(
                 client,
                 body: #"{"participants": {"8:acs:r_owner": {"role": "Presenter"}}, "pstnDialOutEnabled": false}"#)
-            let stream = "room-\(roomId)"
+            let stream = StreamName(.room, id: roomId).streamId
 
             func observe() async throws -> Observation {
                 let room = try await H.send(client, .get, "/rooms/\(roomId)?api-version=2025-03-13")

@@ -1,4 +1,5 @@
 import AtriumAPI
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -11,7 +12,7 @@ import Testing
 /// did what, and which event of the room caused what the policy did in the call.
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs DATABASE_URL (run Tools/test)"))
 struct AuditTimelineTests {
-    typealias Helpers = RoomCallPolicyTests
+    typealias Helpers = RoomCallSteps
 
     @Test func policyEventsNameTheRoomEventThatCausedThem() async throws {
         try await TestDatabase.with { client in
@@ -35,8 +36,8 @@ struct AuditTimelineTests {
             try await Helpers.eventually { try await calls.loadCall(callId).lifecycle == .ended }
 
             let trail = AuditTrail(store: store)
-            let roomStream = AuditedStream(kind: .room, id: roomId.value)
-            let callStream = AuditedStream(kind: .call, id: callId)
+            let roomStream = StreamName(.room, id: roomId.value)
+            let callStream = StreamName(.call, id: callId)
             let room = try await trail.timeline(of: roomStream).items
             let call = try await trail.timeline(of: callStream).items
 
@@ -119,7 +120,7 @@ struct AuditTimelineTests {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: TestDatabase.logger)
             let roomId = try await Helpers.makeRoom(store, [])
-            let stream = AuditedStream(kind: .room, id: roomId.value)
+            let stream = StreamName(.room, id: roomId.value)
             try await store.append(
                 to: stream.streamId, expected: .exact(1),
                 events: [

@@ -18,7 +18,7 @@ struct AuditUpcastingTests {
         try await H.withServer { client, store in
             let created = try await H.send(client, .post, "/identities?api-version=2023-10-01")
             let rawId = try #require(H.string(try H.json(created)["identity"]?["id"]))
-            let stream = "identity-\(rawId)"
+            let stream = StreamName(.identity, id: rawId).streamId
 
             // A token issued by an Atrium from before the change: the row as version 1 wrote it.
             let issuedAt = try #require(Timestamp.parse("2026-03-01T09:00:00.25Z"))

@@ -1,4 +1,5 @@
 import AtriumAPI
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore

@@ -20,7 +20,7 @@ struct CallPublicationTests {
             }
             let start = Date()
             try await store.append(
-                to: "call-c1", expected: .noStream,
+                to: StreamName.call("c1").streamId, expected: .noStream,
                 events: [
                     event(
                         "CallStarted",
@@ -31,11 +31,11 @@ struct CallPublicationTests {
                     event("CallParticipantJoined", ["rawId": .string(alice), "role": "Presenter"]),
                 ], recordedAt: start)
             try await store.append(
-                to: "call-c1", expected: .exact(2),
+                to: StreamName.call("c1").streamId, expected: .exact(2),
                 events: [event("CallParticipantJoined", ["rawId": .string(bob), "role": "Attendee"])],
                 recordedAt: start.addingTimeInterval(1))
             try await store.append(
-                to: "call-c1", expected: .exact(3),
+                to: StreamName.call("c1").streamId, expected: .exact(3),
                 events: [
                     event("CallParticipantLeft", ["rawId": .string(alice)]),
                     event("CallParticipantLeft", ["rawId": .string(bob)]),
@@ -44,7 +44,7 @@ struct CallPublicationTests {
 
             let publisher = Publisher(store: store)
             var published: [PublishedEvent] = []
-            for recorded in try await store.readStream("call-c1") {
+            for recorded in try await store.readStream(StreamName.call("c1").streamId) {
                 if let event = try await publisher.publish(recorded) { published.append(event) }
             }
 
@@ -78,7 +78,7 @@ struct CallPublicationTests {
             // Published ids are derived from the log: publishing again gives the same ids.
             let again = Publisher(store: store)
             var ids: [UUID] = []
-            for recorded in try await store.readStream("call-c1") {
+            for recorded in try await store.readStream(StreamName.call("c1").streamId) {
                 if let event = try await again.publish(recorded) { ids.append(event.id) }
             }
             #expect(ids == published.map(\.id))

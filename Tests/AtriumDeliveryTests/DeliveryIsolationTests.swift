@@ -207,8 +207,7 @@ struct DeliveryIsolationTests {
                         try await hanging.run { hangingURL in
                             let publishing = Publishing(
                                 store: store, http: http, topic: Self.topic, delivery: settings,
-                                validationURL: { name, code in "http://127.0.0.1:1/validate?code=\(code)" },
-                                validate: { _, _, _ in })
+                                validationURL: { name, code in "http://127.0.0.1:1/validate?code=\(code)" })
                             try await withThrowingTaskGroup(of: Void.self) { group in
                                 for service in publishing.services { group.addTask { try await service.run() } }
                                 defer { group.cancelAll() }
@@ -233,7 +232,8 @@ struct DeliveryIsolationTests {
         }
         let now = Date()
         let created = NewEvent.roomCreated(id: id, at: now, metadata: PublishingFixture.metadata)
-        try await store.append(to: "room-\(id)", expected: .noStream, events: [created], recordedAt: now)
+        try await store.append(
+            to: StreamName(.room, id: id).streamId, expected: .noStream, events: [created], recordedAt: now)
         return ("room/\(id)", Date())
     }
 

@@ -19,8 +19,7 @@ enum PublishingFixture {
         let result = await Result {
             let publishing = Publishing(
                 store: store, http: http, topic: topic, delivery: settings,
-                validationURL: { name, code in "http://127.0.0.1:1/validate?code=\(code)" },
-                validate: { _, _, _ in })
+                validationURL: { name, code in "http://127.0.0.1:1/validate?code=\(code)" })
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 for service in publishing.services { group.addTask { try await service.run() } }
                 defer { group.cancelAll() }
@@ -46,7 +45,7 @@ enum PublishingFixture {
         let validated = SubscriptionEvent.validated(
             SubscriptionValidated(validationCode: "code-\(name)", method: "test"))
         try await store.append(
-            to: "subscription-\(name)", expected: .noStream,
+            to: StreamName(.subscription, id: name).streamId, expected: .noStream,
             events: [try NewEvent(created, metadata: metadata), try NewEvent(validated, metadata: metadata)],
             recordedAt: Date())
     }
@@ -55,7 +54,7 @@ enum PublishingFixture {
         let id = String(Int64.random(in: 1_000_000_000_000_000...9_000_000_000_000_000))
         let now = Date()
         try await store.append(
-            to: "room-\(id)", expected: .noStream,
+            to: StreamName(.room, id: id).streamId, expected: .noStream,
             events: [NewEvent.roomCreated(id: id, at: now, metadata: metadata)], recordedAt: now)
     }
 

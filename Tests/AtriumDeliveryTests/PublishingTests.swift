@@ -163,13 +163,6 @@ struct PublishingTests {
                         store: store, http: http, topic: Self.topic,
                         validationURL: { name, code in
                             "http://127.0.0.1:1/eventSubscriptions/\(name)/validate?code=\(code)"
-                        },
-                        validate: { name, code, method in
-                            let validated = SubscriptionEvent.validated(
-                                SubscriptionValidated(validationCode: code, method: method))
-                            try await store.append(
-                                to: "subscription-\(name)", expected: .any,
-                                events: [try NewEvent(validated, metadata: Self.metadata)], recordedAt: Date())
                         })
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for service in publishing.services { group.addTask { try await service.run() } }
@@ -194,7 +187,8 @@ struct PublishingTests {
         let created = SubscriptionEvent.created(
             SubscriptionCreated(subscription: subscription, validationCode: "code-\(name)", createdAt: Date()))
         try await store.append(
-            to: "subscription-\(name)", expected: .noStream, events: [try NewEvent(created, metadata: Self.metadata)],
+            to: StreamName(.subscription, id: name).streamId, expected: .noStream,
+            events: [try NewEvent(created, metadata: Self.metadata)],
             recordedAt: Date())
         try await waitUntil {
             try await store.client.query(
@@ -207,13 +201,14 @@ struct PublishingTests {
         let id = String(Int64.random(in: 1_000_000_000_000_000...9_000_000_000_000_000))
         let now = Date()
         let created = NewEvent.roomCreated(id: id, at: now, metadata: Self.metadata)
-        try await store.append(to: "room-\(id)", expected: .noStream, events: [created], recordedAt: now)
+        try await store.append(
+            to: StreamName(.room, id: id).streamId, expected: .noStream, events: [created], recordedAt: now)
         return id
     }
 
     private func deleteRoom(_ store: EventStore, _ id: String) async throws {
         try await store.append(
-            to: "room-\(id)", expected: .any,
+            to: StreamName(.room, id: id).streamId, expected: .any,
             events: [try NewEvent(RoomEvent.deleted(RoomDeleted()), metadata: Self.metadata)], recordedAt: Date())
     }
 

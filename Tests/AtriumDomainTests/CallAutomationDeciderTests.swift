@@ -20,7 +20,7 @@ struct ConnectCallSpecs {
     }
 
     @Test func connectingAgainWithAConnectionAlreadyMadeChangesNothing() {
-        #expect(when(connectApplication(), liveCall()) == nothingHappensToTheCall)
+        #expect(when(connectApplication(), liveCall()) == nothingHappens())
     }
 
     @Test func anEndedCallCannotBeConnectedTo() {
@@ -171,7 +171,7 @@ struct RemoveMuteHoldSpecs {
             when(automate(.mute(rawId: alice, operationContext: nil)), liveCall())
                 == then(.participantMuted(CallParticipantMuted(rawId: alice, mutedBy: ivr))))
         let muted = liveCall(.participantMuted(CallParticipantMuted(rawId: alice, mutedBy: alice)))
-        #expect(when(automate(.mute(rawId: alice, operationContext: nil)), muted) == nothingHappensToTheCall)
+        #expect(when(automate(.mute(rawId: alice, operationContext: nil)), muted) == nothingHappens())
     }
 
     @Test func holdingAndUnholdingChangeOnlyWhatIsNotAlreadySo() {
@@ -179,11 +179,11 @@ struct RemoveMuteHoldSpecs {
         #expect(
             when(automate(.hold(rawId: alice, operationContext: nil)), liveCall())
                 == then(.holdChanged(CallParticipantHoldChanged(rawId: alice, onHold: true))))
-        #expect(when(automate(.hold(rawId: alice, operationContext: nil)), held) == nothingHappensToTheCall)
+        #expect(when(automate(.hold(rawId: alice, operationContext: nil)), held) == nothingHappens())
         #expect(
             when(automate(.unhold(rawId: alice, operationContext: nil)), held)
                 == then(.holdChanged(CallParticipantHoldChanged(rawId: alice, onHold: false))))
-        #expect(when(automate(.unhold(rawId: alice, operationContext: nil)), liveCall()) == nothingHappensToTheCall)
+        #expect(when(automate(.unhold(rawId: alice, operationContext: nil)), liveCall()) == nothingHappens())
     }
 
     @Test func aPhoneStillRingingCannotBeMutedOrHeld() {

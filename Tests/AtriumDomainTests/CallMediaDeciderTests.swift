@@ -45,7 +45,7 @@ struct PlaySpecs {
 
     @Test func aQueuedPlayCannotFinishBeforeItStarts() {
         let call = liveCall(requested("play-1"), started("play-1"), requested("play-2"))
-        #expect(when(finished("play-2"), call) == nothingHappensToTheCall)
+        #expect(when(finished("play-2"), call) == nothingHappens())
     }
 
     @Test func anInterruptingPlayCancelsWhatPlaysAndWhatWaitsThenPlaysAtOnce() {
@@ -59,16 +59,16 @@ struct PlaySpecs {
     @Test func aLateFinishOfACanceledPlayChangesNothing() throws {
         let interrupted = try after(
             playing("play-2", interrupt: true), on: liveCall(requested("play-1"), started("play-1")))
-        #expect(when(finished("play-1"), interrupted) == nothingHappensToTheCall)
+        #expect(when(finished("play-1"), interrupted) == nothingHappens())
         let allCanceled = try after(automate(.cancelMedia), on: liveCall(requested("play-1"), started("play-1")))
-        #expect(when(finished("play-1"), allCanceled) == nothingHappensToTheCall)
+        #expect(when(finished("play-1"), allCanceled) == nothingHappens())
     }
 
     @Test func aPlayAskedAgainWithTheSameOperationIdChangesNothing() {
         let call = liveCall(requested("play-1"), started("play-1"), requested("play-2"))
-        #expect(when(playing("play-1"), call) == nothingHappensToTheCall)
-        #expect(when(playing("play-1", interrupt: true), call) == nothingHappensToTheCall)
-        #expect(when(playing("play-2"), call) == nothingHappensToTheCall)
+        #expect(when(playing("play-1"), call) == nothingHappens())
+        #expect(when(playing("play-1", interrupt: true), call) == nothingHappens())
+        #expect(when(playing("play-2"), call) == nothingHappens())
     }
 
     @Test func aPlayNeedsSomethingToPlay() {
@@ -139,7 +139,7 @@ struct RecognizeSpecs {
     }
 
     @Test func aRecognitionAskedAgainWithTheSameOperationIdChangesNothing() {
-        #expect(when(automate(.recognize(dtmfRecognition())), liveCall(recognizing())) == nothingHappensToTheCall)
+        #expect(when(automate(.recognize(dtmfRecognition())), liveCall(recognizing())) == nothingHappens())
     }
 }
 
@@ -171,9 +171,9 @@ struct RecognitionCompletionSpecs {
     }
 
     @Test func tonesFromALineNotInTheCallAreIgnored() {
-        #expect(when(pressed([.one], by: phone), liveCall(dialling(phone), recognizing())) == nothingHappensToTheCall)
-        #expect(when(pressed([.one], by: bob), liveCall()) == nothingHappensToTheCall)
-        #expect(when(pressed([]), liveCall(recognizing())) == nothingHappensToTheCall)
+        #expect(when(pressed([.one], by: phone), liveCall(dialling(phone), recognizing())) == nothingHappens())
+        #expect(when(pressed([.one], by: bob), liveCall()) == nothingHappens())
+        #expect(when(pressed([]), liveCall(recognizing())) == nothingHappens())
     }
 
     @Test func anInterToneTimeoutCompletesWithTheTonesCollected() {
@@ -192,13 +192,13 @@ struct RecognitionCompletionSpecs {
     @Test func aTimeoutOutdatedByATonePressedSinceChangesNothing() {
         let call = liveCall(recognizing(), tonesReceived([.one]))
         #expect(
-            when(report(.recognizeTimedOut(operationId: "recognize-1", collected: 0)), call) == nothingHappensToTheCall)
+            when(report(.recognizeTimedOut(operationId: "recognize-1", collected: 0)), call) == nothingHappens())
     }
 
     @Test func aLateReportAboutACompletedRecognitionChangesNothing() {
         let done = liveCall(recognizing(), tonesReceived([.one, .pound]), recognized([.one], .stopToneDetected))
         #expect(
-            when(report(.recognizeTimedOut(operationId: "recognize-1", collected: 1)), done) == nothingHappensToTheCall)
+            when(report(.recognizeTimedOut(operationId: "recognize-1", collected: 1)), done) == nothingHappens())
         #expect(when(pressed([.two]), done) == then(tonesReceived([.two])))
     }
 }
@@ -211,7 +211,7 @@ struct CancelMediaSpecs {
                 == then(canceled("play-1"), canceled("play-2"), .recognizeCanceled(step("recognize-1"))))
         let quiet = try after(automate(.cancelMedia), on: call)
         #expect(quiet.media.playing == nil && quiet.media.queued.isEmpty && quiet.media.recognition == nil)
-        #expect(when(automate(.cancelMedia), quiet) == nothingHappensToTheCall)
+        #expect(when(automate(.cancelMedia), quiet) == nothingHappens())
     }
 }
 
@@ -220,7 +220,7 @@ struct DtmfSpecs {
         let start = AutomationAction.startContinuousDtmf(rawId: alice, operationContext: nil)
         #expect(when(automate(start), liveCall()) == then(.continuousDtmfStarted(listening())))
         let listened = liveCall(applicationConnected(secondConnection), .continuousDtmfStarted(listening()))
-        #expect(when(automate(start), listened) == nothingHappensToTheCall)
+        #expect(when(automate(start), listened) == nothingHappens())
         #expect(
             when(automate(start, by: secondConnection), listened)
                 == then(.continuousDtmfStarted(listening(by: secondConnection))))
@@ -231,7 +231,7 @@ struct DtmfSpecs {
         #expect(
             when(automate(stop), liveCall(.continuousDtmfStarted(listening())))
                 == then(.continuousDtmfStopped(listening())))
-        #expect(when(automate(stop), liveCall()) == nothingHappensToTheCall)
+        #expect(when(automate(stop), liveCall()) == nothingHappens())
     }
 
     @Test func continuousRecognitionListensOnlyToParticipantsInTheCall() {
@@ -247,7 +247,7 @@ struct DtmfSpecs {
 
     @Test func aSendAskedAgainWithTheSameOperationIdChangesNothing() {
         let call = liveCall(.dtmfSendRequested(sendingTones([.one, .two])))
-        #expect(when(automate(.sendDtmf(sendingTones([.one, .two]))), call) == nothingHappensToTheCall)
+        #expect(when(automate(.sendDtmf(sendingTones([.one, .two]))), call) == nothingHappens())
     }
 
     @Test func aSendEndsWhenItsTonesAreSent() {

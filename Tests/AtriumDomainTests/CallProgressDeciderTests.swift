@@ -26,19 +26,19 @@ struct PhoneLegReportSpecs {
 
     @Test func aLegThatAnsweredCanNoLongerFail() {
         let inCall = liveCall(dialling(phone), answered(phone))
-        #expect(when(report(.legFailed(rawId: phone, failure: .init(.noAnswer))), inCall) == nothingHappensToTheCall)
+        #expect(when(report(.legFailed(rawId: phone, failure: .init(.noAnswer))), inCall) == nothingHappens())
     }
 
     @Test func aPhoneHangingUpLeavesTheCall() {
         #expect(
             when(report(.legHungUp(rawId: phone)), liveCall(dialling(phone), answered(phone))) == then(leftCall(phone)))
-        #expect(when(report(.legHungUp(rawId: phone)), liveCall(dialling(phone))) == nothingHappensToTheCall)
+        #expect(when(report(.legHungUp(rawId: phone)), liveCall(dialling(phone))) == nothingHappens())
     }
 
     @Test func anAnswerAfterTheDialWasCanceledChangesNothing() throws {
         let canceled = try after(
             automate(.cancelAdd(invitationId: "invitation-1", operationContext: nil)), on: liveCall(dialling(phone)))
-        #expect(when(report(.legAnswered(rawId: phone)), canceled) == nothingHappensToTheCall)
+        #expect(when(report(.legAnswered(rawId: phone)), canceled) == nothingHappens())
     }
 }
 
@@ -54,14 +54,14 @@ struct InvitationExpirySpecs {
 
     @Test func anInvitationAcceptedInTimeDoesNotExpire() {
         let joined = liveCall(invitedByApplication(bob), joinedCall(bob, .attendee))
-        #expect(when(report(.invitationExpired(invitationId: "invitation-1")), joined) == nothingHappensToTheCall)
+        #expect(when(report(.invitationExpired(invitationId: "invitation-1")), joined) == nothingHappens())
     }
 
     /// A phone that rings out fails with NoAnswer, as the carrier reports it.
     @Test func aDialDoesNotExpireAsAnInvitation() {
         #expect(
             when(report(.invitationExpired(invitationId: "invitation-1")), liveCall(dialling(phone)))
-                == nothingHappensToTheCall)
+                == nothingHappens())
     }
 }
 
@@ -81,16 +81,16 @@ struct LateAndRepeatedReportSpecs {
         for (progress, call) in Self.reports {
             let once = try after(report(progress), on: call)
             #expect(once != call, "\(progress.commandName) did nothing the first time")
-            #expect(when(report(progress), once) == nothingHappensToTheCall, "\(progress.commandName)")
+            #expect(when(report(progress), once) == nothingHappens(), "\(progress.commandName)")
         }
     }
 
     @Test func reportsAboutACallThatEndedChangeNothing() throws {
         for (progress, call) in Self.reports {
             let terminated = try after(automate(.terminate), on: call)
-            #expect(when(report(progress), terminated) == nothingHappensToTheCall, "\(progress.commandName)")
+            #expect(when(report(progress), terminated) == nothingHappens(), "\(progress.commandName)")
         }
-        #expect(when(pressed([.one]), try after(automate(.terminate), on: liveCall())) == nothingHappensToTheCall)
+        #expect(when(pressed([.one]), try after(automate(.terminate), on: liveCall())) == nothingHappens())
     }
 }
 
@@ -120,7 +120,7 @@ struct RecordingSpecs {
         #expect(
             when(record(.start(another)), liveCall(Self.recorded))
                 == refused(DomainError(.conflict, "The call is already being recorded.", target: "callLocator")))
-        #expect(when(record(.start(Self.recording)), liveCall(Self.recorded)) == nothingHappensToTheCall)
+        #expect(when(record(.start(Self.recording)), liveCall(Self.recorded)) == nothingHappens())
     }
 
     @Test func pausingAndResumingChangeOnlyWhatIsNotAlreadySo() {
@@ -128,9 +128,9 @@ struct RecordingSpecs {
         let resume = record(.resume(recordingId: "recording-1"))
         let paused = liveCall(Self.recorded, recordingState(.inactive))
         #expect(when(pause, liveCall(Self.recorded)) == then(recordingState(.inactive)))
-        #expect(when(pause, paused) == nothingHappensToTheCall)
+        #expect(when(pause, paused) == nothingHappens())
         #expect(when(resume, paused) == then(recordingState(.active)))
-        #expect(when(resume, liveCall(Self.recorded)) == nothingHappensToTheCall)
+        #expect(when(resume, liveCall(Self.recorded)) == nothingHappens())
     }
 
     @Test func stoppingEndsTheRecordingAndAnotherMayStart() throws {

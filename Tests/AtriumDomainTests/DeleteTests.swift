@@ -12,12 +12,12 @@ struct DeleteTests {
 
     @Test("deleting it again records nothing")
     func deleteTwice() {
-        #expect(when(delete, given([created(), deleted])) == nothingHappens)
+        #expect(when(delete, given([created(), deleted])) == nothingHappens())
     }
 
     @Test("deleting a room that was never created records nothing")
     func deleteNeverCreated() {
-        #expect(when(delete, given([])) == nothingHappens)
+        #expect(when(delete, RoomDecider.initialState) == nothingHappens())
     }
 
     @Test("a deleted room is no longer active")
@@ -38,8 +38,8 @@ struct DeleteTests {
 
     @Test("a room never created starts in the initial state")
     func initialState() {
-        #expect(given([]) == RoomDecider.initialState)
-        #expect(given([]).lifecycle == .notCreated)
-        #expect(given([]).roster.entries.isEmpty)
+        #expect(given([RoomEvent]()) == RoomDecider.initialState)
+        #expect(given([RoomEvent]()).lifecycle == .notCreated)
+        #expect(given([RoomEvent]()).roster.entries.isEmpty)
     }
 }

@@ -8,7 +8,7 @@ struct RoomCreationTests {
     @Test("a room created with nothing set is valid from now for 180 days, without PSTN dial-out")
     func defaults() {
         #expect(
-            when(create(), given([]))
+            when(create(), RoomDecider.initialState)
                 == then(
                     .created(
                         RoomCreated(
@@ -20,7 +20,7 @@ struct RoomCreationTests {
     func validUntilDefaultsFromValidFrom() {
         let validFrom = now.addingTimeInterval(days(10))
         #expect(
-            when(create(validFrom: validFrom), given([]))
+            when(create(validFrom: validFrom), RoomDecider.initialState)
                 == then(created(validFrom: validFrom, validUntil: validFrom.addingTimeInterval(days(180)))))
     }
 
@@ -28,7 +28,7 @@ struct RoomCreationTests {
     func validFromDefaultsToNow() {
         let validUntil = now.addingTimeInterval(days(7))
         #expect(
-            when(create(validUntil: validUntil), given([])) == then(created(validFrom: now, validUntil: validUntil)))
+            when(create(validUntil: validUntil), RoomDecider.initialState) == then(created(validFrom: now, validUntil: validUntil)))
     }
 
     @Test("explicit validFrom, validUntil and pstnDialOutEnabled are kept")
@@ -36,30 +36,30 @@ struct RoomCreationTests {
         let validFrom = now.addingTimeInterval(days(1))
         let validUntil = now.addingTimeInterval(days(2))
         #expect(
-            when(create(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true), given([]))
+            when(create(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true), RoomDecider.initialState)
                 == then(created(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true)))
         #expect(
-            when(create(pstnDialOutEnabled: false), given([])) == then(created(pstnDialOutEnabled: false)))
+            when(create(pstnDialOutEnabled: false), RoomDecider.initialState) == then(created(pstnDialOutEnabled: false)))
     }
 
     @Test("a window that started in the past is fine as long as it has not ended")
     func validFromInThePast() {
         let validFrom = now.addingTimeInterval(-days(30))
-        #expect(when(create(validFrom: validFrom), given([])) == then(created(validFrom: validFrom)))
+        #expect(when(create(validFrom: validFrom), RoomDecider.initialState) == then(created(validFrom: validFrom)))
     }
 
     @Test("participants are added after the room, in the order given, Attendee when no role is named")
     func participantsInOrder() {
         let command = create(participants: [upsert(carol, "Presenter"), upsert(alice), upsert(bob, "Consumer")])
         #expect(
-            when(command, given([]))
+            when(command, RoomDecider.initialState)
                 == then(created(), added(carol, .presenter), added(alice, .attendee), added(bob, .consumer)))
     }
 
     @Test("the created room is active, with its id, window, flag and roster")
     func stateAfterCreation() throws {
         let command = create(pstnDialOutEnabled: true, participants: [upsert(bob), upsert(alice, "Presenter")])
-        let events = try when(command, given([])).get()
+        let events = try when(command, RoomDecider.initialState).get()
         let room = given(events)
         #expect(room.lifecycle == .active)
         #expect(room.id == roomId)
@@ -74,14 +74,14 @@ struct RoomCreationTests {
         let validFrom = now.addingTimeInterval(days(3))
         let validUntil = validFrom.addingTimeInterval(days(180))
         #expect(
-            when(create(validFrom: validFrom, validUntil: validUntil), given([]))
+            when(create(validFrom: validFrom, validUntil: validUntil), RoomDecider.initialState)
                 == then(created(validFrom: validFrom, validUntil: validUntil)))
     }
 
     @Test("a window one second longer than 180 days is refused")
     func longerThan180Days() {
         let validUntil = now.addingTimeInterval(days(180) + 1)
-        #expect(when(create(validFrom: now, validUntil: validUntil), given([])) == refused(rangeTooLarge))
+        #expect(when(create(validFrom: now, validUntil: validUntil), RoomDecider.initialState) == refused(rangeTooLarge))
         #expect(
             rangeTooLarge
                 == DomainError(
@@ -95,18 +95,18 @@ struct RoomCreationTests {
 
     @Test("a window that has already ended is refused")
     func validUntilInThePast() {
-        #expect(when(create(validUntil: now.addingTimeInterval(-1)), given([])) == refused(rangeEndInThePast))
+        #expect(when(create(validUntil: now.addingTimeInterval(-1)), RoomDecider.initialState) == refused(rangeEndInThePast))
         #expect(
             when(
                 create(validFrom: now.addingTimeInterval(-days(2)), validUntil: now.addingTimeInterval(-days(1))),
-                given([]))
+                RoomDecider.initialState)
                 == refused(rangeEndInThePast))
     }
 
     @Test("a window ending right now has ended")
     func validUntilNow() {
         #expect(
-            when(create(validFrom: now.addingTimeInterval(-days(1)), validUntil: now), given([]))
+            when(create(validFrom: now.addingTimeInterval(-days(1)), validUntil: now), RoomDecider.initialState)
                 == refused(rangeEndInThePast))
     }
 
@@ -114,9 +114,9 @@ struct RoomCreationTests {
     func validFromAfterValidUntil() {
         let validUntil = now.addingTimeInterval(days(1))
         #expect(
-            when(create(validFrom: validUntil.addingTimeInterval(1), validUntil: validUntil), given([]))
+            when(create(validFrom: validUntil.addingTimeInterval(1), validUntil: validUntil), RoomDecider.initialState)
                 == refused(rangeTooLarge))
-        #expect(when(create(validFrom: validUntil, validUntil: validUntil), given([])) == refused(rangeTooLarge))
+        #expect(when(create(validFrom: validUntil, validUntil: validUntil), RoomDecider.initialState) == refused(rangeTooLarge))
     }
 
     @Test("a room that already exists cannot be created again")
@@ -129,20 +129,20 @@ struct RoomCreationTests {
     @Test("one bad participant refuses the whole creation")
     func badParticipantRefusesCreation() {
         #expect(
-            when(create(participants: [upsert(alice), upsert("not-an-id"), upsert(bob)]), given([]))
+            when(create(participants: [upsert(alice), upsert("not-an-id"), upsert(bob)]), RoomDecider.initialState)
                 == refused(invalidIdentifier("not-an-id")))
         #expect(
-            when(create(participants: [upsert(alice), upsert(bob, "Boss")]), given([]))
+            when(create(participants: [upsert(alice), upsert(bob, "Boss")]), RoomDecider.initialState)
                 == refused(invalidRole("Boss", validRoles: everyRole)))
     }
 
     @Test("Collaborator is a role only from api-version 2025-03-13 on, at creation too")
     func collaboratorAtCreation() {
         #expect(
-            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2024_04_15), given([]))
+            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2024_04_15), RoomDecider.initialState)
                 == refused(invalidRole("Collaborator", validRoles: rolesBefore2025)))
         #expect(
-            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2025_03_13), given([]))
+            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2025_03_13), RoomDecider.initialState)
                 == then(created(), added(alice, .collaborator)))
     }
 }

@@ -10,7 +10,7 @@ struct RoomIdTests {
         let id = try RoomId(validating: value)
         #expect(id.value == value)
         #expect(id.description == value)
-        #expect(id.streamId == "room-\(value)")
+        #expect(StreamName(streamId: id.streamId) == StreamName(.room, id: value))
     }
 
     @Test(

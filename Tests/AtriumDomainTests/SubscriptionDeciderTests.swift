@@ -85,8 +85,8 @@ struct SubscriptionDeciderTests {
 
     @Test("putting the same definition again records nothing")
     func putSame() {
-        #expect(when(F.put(code: F.secondCode, at: F.later), given(F.created())) == F.noEvents)
-        #expect(when(F.put(code: F.secondCode, at: F.later), given(F.created(), F.validated())) == F.noEvents)
+        #expect(when(F.put(code: F.secondCode, at: F.later), given(F.created())) == nothingHappens())
+        #expect(when(F.put(code: F.secondCode, at: F.later), given(F.created(), F.validated())) == nothingHappens())
     }
 
     @Test("replacing the filter keeps the handshake's outcome")
@@ -145,7 +145,7 @@ struct SubscriptionDeciderTests {
         #expect(when(toNow, history) == refused(fixed))
         #expect(when(F.patch { $0.startPosition = .reset }, history) == refused(fixed))
         let same = F.patch { $0.startPosition = .set(StartPositionDraft(type: "Beginning")) }
-        #expect(when(same, history) == F.noEvents)
+        #expect(when(same, history) == nothingHappens())
     }
 
     @Test("a patch changes only what it names; null puts a property back to its default")
@@ -163,7 +163,7 @@ struct SubscriptionDeciderTests {
             subscription.retryPolicy = RetryPolicy(maxDeliveryAttempts: 7, eventTimeToLiveInMinutes: 10)
         }
         #expect(when(patch, history) == then(F.updated(patched)))
-        #expect(when(F.patch { _ in }, history) == F.noEvents)
+        #expect(when(F.patch { _ in }, history) == nothingHappens())
         #expect(
             when(F.patch { $0.endpointUrl = .set(F.otherEndpoint) }, history)
                 == then(
@@ -205,8 +205,8 @@ struct SubscriptionDeciderTests {
         let state = given(F.created(), F.validated())
         #expect(state.validation == .validated(at: F.later, method: "validationResponse"))
         #expect(state.validation.isValidated)
-        #expect(when(F.validate(), state) == F.noEvents)
-        #expect(when(F.validate(method: "validationUrl"), state) == F.noEvents)
+        #expect(when(F.validate(), state) == nothingHappens())
+        #expect(when(F.validate(method: "validationUrl"), state) == nothingHappens())
     }
 
     @Test("a wrong code, an old code, or no subscription: one answer that tells nothing")
@@ -227,8 +227,8 @@ struct SubscriptionDeciderTests {
     @Test("deleting is idempotent, and the name can be used again from scratch")
     func delete() {
         #expect(when(F.delete, given(F.created())) == then(F.deleted))
-        #expect(when(F.delete, given(F.created(), F.deleted)) == F.noEvents)
-        #expect(when(F.delete, F.nothingYet) == F.noEvents)
+        #expect(when(F.delete, given(F.created(), F.deleted)) == nothingHappens())
+        #expect(when(F.delete, F.nothingYet) == nothingHappens())
         let gone = given(F.created(F.definition { $0.signingSecret = F.secret }), F.validated(), F.deleted)
         #expect(gone.lifecycle == .deleted && gone.subscription == nil)
         // Re-created: nothing of the old one (its secret, its validation) carries over.

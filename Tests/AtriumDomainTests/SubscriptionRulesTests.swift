@@ -20,7 +20,9 @@ struct SubscriptionRulesTests {
             #expect(throws: refusal) { try SubscriptionName(validating: invalid) }
         }
         let name = try SubscriptionName(validating: "Orders-EU")
-        #expect(name.value == "orders-eu" && name.streamId == "subscription-orders-eu")
+        #expect(
+            name.value == "orders-eu"
+                && StreamName(streamId: name.streamId) == StreamName(.subscription, id: "orders-eu"))
     }
 
     @Test("the endpoint: an absolute http or https URL with a host")

@@ -1,4 +1,4 @@
-import AtriumAPI
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore

@@ -1,4 +1,4 @@
-import AtriumAPI
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -58,15 +58,15 @@ struct RoomLife: Sendable {
         _ = try await CommandHandler<IdentityDecider>(store: store).execute(
             command, named: command.name, on: id.streamId, isNewStream: true,
             context: CommandContext(actor: "application", now: now)
-        ) { _ in CommandResponse(status: 201) }
+        ) { _ in CommandAnswer(code: 201) }
         return CommunicationIdentifier(rawId: id.rawId)!
     }
 
     private func identityCommand(_ command: IdentityCommand, _ user: CommunicationIdentifier) async throws {
         _ = try await CommandHandler<IdentityDecider>(store: store).execute(
-            command, named: command.name, on: "identity-\(user.rawId)",
+            command, named: command.name, on: StreamName(.identity, id: user.rawId).streamId,
             context: CommandContext(actor: "application", now: now)
-        ) { _ in CommandResponse(status: 204) }
+        ) { _ in CommandAnswer(code: 204) }
     }
 
     private func createRoom(with members: [(CommunicationIdentifier, Role)]) async throws -> RoomId {
@@ -79,7 +79,7 @@ struct RoomLife: Sendable {
         _ = try await CommandHandler<RoomDecider>(store: store).execute(
             command, named: command.name, on: roomId.streamId, isNewStream: true,
             context: CommandContext(actor: "application", now: now)
-        ) { _ in CommandResponse(status: 201) }
+        ) { _ in CommandAnswer(code: 201) }
         return roomId
     }
 
@@ -87,25 +87,25 @@ struct RoomLife: Sendable {
         _ = try await CommandHandler<RoomDecider>(store: store).execute(
             command, named: command.name, on: roomId.streamId,
             context: CommandContext(actor: "application", now: now)
-        ) { _ in CommandResponse(status: 200) }
+        ) { _ in CommandAnswer(code: 200) }
     }
 
     private func join(_ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
         _ = try await calls.join(roomId, as: user, context: CommandContext(actor: user.rawId, now: now)) { _ in
-            CommandResponse(status: 200)
+            CommandAnswer(code: 200)
         }
     }
 
     private func leave(_ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
         _ = try await calls.perform(
             { .leave($0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now)
-        ) { _ in CommandResponse(status: 200) }
+        ) { _ in CommandAnswer(code: 200) }
     }
 
     private func act(_ action: InCallAction, _ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
         _ = try await calls.perform(
             { .act(action, $0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now)
-        ) { _ in CommandResponse(status: 200) }
+        ) { _ in CommandAnswer(code: 200) }
     }
 }
 

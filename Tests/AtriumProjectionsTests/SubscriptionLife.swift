@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -25,6 +26,6 @@ struct SubscriptionLife: Sendable {
     private func execute(_ command: SubscriptionCommand, _ name: SubscriptionName) async throws {
         _ = try await CommandHandler<SubscriptionDecider>(store: store).execute(
             command, named: command.name, on: name.streamId, context: CommandContext(actor: "application", now: now)
-        ) { _ in CommandResponse(status: 200) }
+        ) { _ in CommandAnswer(code: 200) }
     }
 }

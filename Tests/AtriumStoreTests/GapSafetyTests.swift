@@ -67,15 +67,26 @@ struct GapSafetyTests {
         }
     }
 
-    /// One transaction appending two events: a fifth roll back; the rest commit after a random delay.
+    /// One transaction writing two events: a fifth roll back; the rest commit after a random delay.
+    ///
+    /// The rows are inserted directly, so that the transaction stays open as long as the test
+    /// likes: the store's own appends commit at once.
     static func writeTransaction(store: EventStore, stream: String, committed: Committed) async throws {
         let ids = [UUID(), UUID()]
-        let events = ids.map { NewEvent.probe(id: $0) }
         let rollBack = Int.random(in: 0..<5) == 0
+        let stream = "\(stream)-\(UUID())"
         do {
             try await store.client.withTransaction(logger: TestDatabase.logger) { transaction in
-                try await store.append(
-                    to: stream, expected: .any, events: events, recordedAt: Date(), on: transaction)
+                for (version, id) in ids.enumerated() {
+                    let event = NewEvent.probe(id: id)
+                    try await transaction.query(
+                        """
+                        INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data,
+                                            metadata, recorded_at)
+                        VALUES (\(stream), \(Int64(version + 1)), \(id), \(event.eventType), 1, '{}',
+                                \(event.metadata.jsonText)::jsonb, now())
+                        """, logger: TestDatabase.logger)
+                }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...15)))
                 if rollBack { throw RolledBack() }
             }

@@ -1,3 +1,4 @@
+import AtriumDomain
 import AtriumStore
 import AtriumTesting
 import Foundation
@@ -49,11 +50,12 @@ struct GroupCommitTests {
             // refuses that append. The others, sent at the same moment, must not notice.
             let broken = NewEvent.probe(type: "RoomCreated")
             let outcomes = await Self.appendAtOnce(30, to: store) { index in
-                index == 15 ? ("room-10000000000000015", [broken]) : ("fine-\(index)", [.probe()])
+                index == 15
+                    ? (StreamName(.room, id: "10000000000000015").streamId, [broken]) : ("fine-\(index)", [.probe()])
             }
             #expect(outcomes[15] == false)
             #expect(outcomes.filter { $0.key != 15 }.allSatisfy { $0.value })
-            let refused = try await store.readStream("room-10000000000000015")
+            let refused = try await store.readStream(StreamName(.room, id: "10000000000000015").streamId)
             #expect(refused.isEmpty)
         }
     }

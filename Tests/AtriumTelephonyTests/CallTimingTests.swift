@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import AtriumTesting
@@ -42,9 +43,9 @@ struct CallTimingTests {
 
     static func run(_ command: CallCommand, on callId: String, _ store: EventStore) async throws {
         _ = try await CommandHandler<CallDecider>(store: store).execute(
-            command, named: command.name, on: "call-\(callId)",
+            command, named: command.name, on: StreamName.call(callId).streamId,
             context: CommandContext(actor: "test", now: Timestamp.normalized(Date()))
-        ) { _ in CommandResponse(status: 200) }
+        ) { _ in CommandAnswer(code: 200) }
     }
 
     static func handle(_ handler: some LogConsumerHandler, _ events: [RecordedEvent], _ client: PostgresClient)
@@ -74,7 +75,7 @@ struct CallTimingTests {
                 invitationId: "invitation-1", rawId: "4:+14255550300", sourceCallerIdNumber: "+18005550100",
                 invitationTimeoutSeconds: 30, operationContext: nil)
             try await Self.automate(.add(add), on: callId, store)
-            let events = try await store.readStream("call-\(callId)")
+            let events = try await store.readStream(StreamName.call(callId).streamId)
 
             let policy = TelephonyPolicy(gateway: SimulatedCarrier())
             try await Self.handle(policy, events, client)
@@ -91,7 +92,9 @@ struct CallTimingTests {
             let deadline = ContinuousClock.now + .seconds(10)
             var answered: RecordedEvent?
             while answered == nil, ContinuousClock.now < deadline {
-                answered = try await store.readStream("call-\(callId)").first { $0.eventType == "CallDialOutAnswered" }
+                answered = try await store.readStream(StreamName.call(callId).streamId).first {
+                    $0.eventType == "CallDialOutAnswered"
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let answer = try #require(answered)
@@ -100,12 +103,12 @@ struct CallTimingTests {
             running.cancel()
 
             // The same timer firing again (a lease run out around a crash) records nothing more.
-            let before = try await store.readStream("call-\(callId)").count
+            let before = try await store.readStream(StreamName.call(callId).streamId).count
             try await service.fire(
                 CallTimer(
                     key: "again", callId: callId, dueAt: Date(), progress: .legAnswered(rawId: "4:+14255550300"),
                     actor: "carrier:simulated", correlationId: UUID(), causationId: UUID()))
-            #expect(try await store.readStream("call-\(callId)").count == before)
+            #expect(try await store.readStream(StreamName.call(callId).streamId).count == before)
         }
     }
 
@@ -121,7 +124,7 @@ struct CallTimingTests {
                 ],
                 playTo: [], loop: false)
             try await Self.automate(.play(play, interrupt: false), on: callId, store)
-            let events = try await store.readStream("call-\(callId)")
+            let events = try await store.readStream(StreamName.call(callId).streamId)
             try await Self.handle(MediaClockPolicy(store: store), events, client)
             let scheduled = try await Self.timers(client)
             #expect(scheduled.count == 1)
@@ -129,9 +132,9 @@ struct CallTimingTests {
             #expect(scheduled.first.map { abs($0.dueIn - (4 + 29.0 / 15)) < 0.01 } == true, "\(scheduled)")
 
             try await Self.automate(.cancelMedia, on: callId, store)
-            let canceled = try await store.readStream("call-\(callId)").count
+            let canceled = try await store.readStream(StreamName.call(callId).streamId).count
             try await Self.run(.progress(.playFinished(operationId: "play-1"), now: Date()), on: callId, store)
-            #expect(try await store.readStream("call-\(callId)").count == canceled)
+            #expect(try await store.readStream(StreamName.call(callId).streamId).count == canceled)
         }
     }
 
@@ -150,7 +153,7 @@ struct CallTimingTests {
                 initialSilenceTimeoutSeconds: 5, interToneTimeoutSeconds: 2,
                 prompt: [.file(uri: "https://media.example/menu-3s.wav")])
             try await Self.automate(.recognize(recognize), on: callId, store)
-            let started = try #require(try await store.readStream("call-\(callId)").last)
+            let started = try #require(try await store.readStream(StreamName.call(callId).streamId).last)
             #expect(started.eventType == "CallRecognizeStarted")
 
             try await Self.handle(TelephonyPolicy(gateway: SimulatedCarrier()), [started], client)

@@ -38,10 +38,10 @@ struct AuditRoutes: Sendable {
     // MARK: Request parts
 
     /// Identity streams hold a raw id (`identity-8:acs:…`), which clients may percent-encode.
-    static func stream(_ context: AtriumRequestContext) throws -> AuditedStream {
+    static func stream(_ context: AtriumRequestContext) throws -> StreamName {
         let text = context.parameters.get("streamId") ?? ""
-        guard let stream = AuditedStream(streamId: text.removingPercentEncoding ?? text) else {
-            let kinds = AuditedStream.Kind.allCases.map { "\($0.rawValue)-{id}" }.joined(separator: ", ")
+        guard let stream = StreamName(streamId: text.removingPercentEncoding ?? text) else {
+            let kinds = StreamName.Category.allCases.map { "\($0.prefix){id}" }.joined(separator: ", ")
             throw DomainError.badArgument(
                 "'\(text)' is not a stream the audit reads: give \(kinds).", target: "streamId")
         }
@@ -76,7 +76,7 @@ struct AuditRoutes: Sendable {
         Timestamp.parse(text) ?? Timestamp.parse(text.replacingOccurrences(of: " ", with: "+"))
     }
 
-    static func notFound(_ stream: AuditedStream) -> DomainError {
+    static func notFound(_ stream: StreamName) -> DomainError {
         DomainError(.notFound, "The log holds no events of stream \(stream).", target: "streamId")
     }
 }

@@ -36,8 +36,6 @@ public struct HMACAuthenticator: Sendable {
         }
     }
 
-    public static let emptyBodyHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
-
     public func verify(_ request: SignedRequest, now: Date) throws(APIError) {
         try verify(request, authorization: request.headers["authorization"].flatMap(HMACAuthorization.init), now: now)
     }

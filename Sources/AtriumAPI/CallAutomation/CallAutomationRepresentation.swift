@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import Foundation
 

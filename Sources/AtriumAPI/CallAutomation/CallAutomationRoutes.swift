@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -44,14 +45,14 @@ struct CallAutomationRoutes: Sendable {
         let roomId = try RoomId(validating: roomText)
         let callbackUri = try CallAutomationRequests.callbackUri("callbackUri", in: body, required: true) ?? ""
         let operationContext = try CallAutomationRequests.string("operationContext", in: body)
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await automation.connect(
-            roomId: roomId, callbackUri: callbackUri, operationContext: operationContext, apiVersion: version.rawValue,
-            context: commandContext(request, context), repeatability: repeatability
-        ) { connected in
-            CommandResponse(status: 200, body: CallAutomationRepresentation.connection(connected).serialized)
+        return try await commandRequest(request, context).run { context, repeatability in
+            try await automation.connect(
+                roomId: roomId, callbackUri: callbackUri, operationContext: operationContext,
+                apiVersion: version.rawValue, context: context, repeatability: repeatability
+            ) { connected in
+                CommandAnswer(.ok, body: CallAutomationRepresentation.connection(connected).serialized)
+            }
         }
-        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     @Sendable func createCall(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -70,7 +71,7 @@ struct CallAutomationRoutes: Sendable {
     @Sendable func hangUp(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         _ = try CallAutomationAPIVersion(of: request)
         let connectionId = try Self.parameter("connectionId", context)
-        return try await act(.hangUp, on: connectionId, request, context) { _ in CommandResponse(status: 204) }
+        return try await act(.hangUp, on: connectionId, request, context) { _ in CommandAnswer(.noContent) }
     }
 
     /// `{connectionId}:{action}`.
@@ -81,7 +82,7 @@ struct CallAutomationRoutes: Sendable {
         let operationContext = try CallAutomationRequests.string("operationContext", in: body)
         switch action {
         case "terminate":
-            return try await act(.terminate, on: connectionId, request, context) { _ in CommandResponse(status: 204) }
+            return try await act(.terminate, on: connectionId, request, context) { _ in CommandAnswer(.noContent) }
         case "play":
             try UnsupportedOptions.refuse(UnsupportedOptions.play, in: body)
             let operation = PlayOperation(
@@ -91,16 +92,16 @@ struct CallAutomationRoutes: Sendable {
                 loop: try CallAutomationRequests.bool("loop", in: body["playOptions"]) ?? false)
             let interrupt = try JSONBody.bool("interruptCallMediaOperation", in: body) ?? false
             return try await act(.play(operation, interrupt: interrupt), on: connectionId, request, context) { _ in
-                CommandResponse(status: 202)
+                CommandAnswer(.accepted)
             }
         case "recognize":
             try UnsupportedOptions.refuse(UnsupportedOptions.recognize, in: body)
             let operation = try Self.recognize(body, connectionId: connectionId, operationContext: operationContext)
             return try await act(.recognize(operation), on: connectionId, request, context) { _ in
-                CommandResponse(status: 202)
+                CommandAnswer(.accepted)
             }
         case "cancelAllMediaOperations":
-            return try await act(.cancelMedia, on: connectionId, request, context) { _ in CommandResponse(status: 202) }
+            return try await act(.cancelMedia, on: connectionId, request, context) { _ in CommandAnswer(.accepted) }
         case "sendDtmfTones":
             try UnsupportedOptions.refuse(UnsupportedOptions.sendDtmf, in: body)
             let operation = SendDtmfOperation(
@@ -109,8 +110,8 @@ struct CallAutomationRoutes: Sendable {
                     body["targetParticipant"], field: "targetParticipant"),
                 tones: try CallAutomationRequests.tones(body["tones"], field: "tones"))
             return try await act(.sendDtmf(operation), on: connectionId, request, context) { _ in
-                CommandResponse(
-                    status: 202, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
+                CommandAnswer(
+                    .accepted, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
             }
         case "startContinuousDtmfRecognition", "stopContinuousDtmfRecognition":
             try UnsupportedOptions.refuse(UnsupportedOptions.continuousDtmf, in: body)
@@ -119,7 +120,7 @@ struct CallAutomationRoutes: Sendable {
                 action.hasPrefix("start")
                 ? .startContinuousDtmf(rawId: target, operationContext: operationContext)
                 : .stopContinuousDtmf(rawId: target, operationContext: operationContext)
-            return try await act(command, on: connectionId, request, context) { _ in CommandResponse(status: 200) }
+            return try await act(command, on: connectionId, request, context) { _ in CommandAnswer(.ok) }
         case "hold", "unhold":
             try UnsupportedOptions.refuse(
                 action == "hold" ? UnsupportedOptions.hold : UnsupportedOptions.unhold, in: body)
@@ -128,7 +129,7 @@ struct CallAutomationRoutes: Sendable {
                 action == "hold"
                 ? .hold(rawId: target, operationContext: operationContext)
                 : .unhold(rawId: target, operationContext: operationContext)
-            return try await act(command, on: connectionId, request, context) { _ in CommandResponse(status: 200) }
+            return try await act(command, on: connectionId, request, context) { _ in CommandAnswer(.ok) }
         default:
             throw HTTPError(.notFound)
         }
@@ -170,8 +171,8 @@ struct CallAutomationRoutes: Sendable {
                     ?? CallInvitation.defaultTimeoutSeconds,
                 operationContext: operationContext)
             return try await act(.add(add), on: connectionId, request, context) { call in
-                CommandResponse(
-                    status: 202,
+                CommandAnswer(
+                    .accepted,
                     body: CallAutomationRepresentation.addResult(
                         rawId, call, invitationId: invitationId, operationContext: operationContext
                     ).serialized)
@@ -183,8 +184,8 @@ struct CallAutomationRoutes: Sendable {
                 .remove(rawId: rawId, operationContext: operationContext), on: connectionId, request,
                 context
             ) { _ in
-                CommandResponse(
-                    status: 202, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
+                CommandAnswer(
+                    .accepted, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
             }
         case "participants:mute":
             let targets = try CallAutomationRequests.identifiers(
@@ -197,8 +198,8 @@ struct CallAutomationRoutes: Sendable {
                 .mute(rawId: rawId, operationContext: operationContext), on: connectionId, request,
                 context
             ) { _ in
-                CommandResponse(
-                    status: 200, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
+                CommandAnswer(
+                    .ok, body: CallAutomationRepresentation.operationContext(operationContext).serialized)
             }
         case "participants:cancelAddParticipant":
             try UnsupportedOptions.refuse(UnsupportedOptions.cancelAddParticipant, in: body)
@@ -211,7 +212,7 @@ struct CallAutomationRoutes: Sendable {
             ) { _ in
                 var members: [(key: String, value: JSONValue)] = [(key: "invitationId", value: .string(invitationId))]
                 if let operationContext { members.append((key: "operationContext", value: .string(operationContext))) }
-                return CommandResponse(status: 202, body: JSONValue.object(members).serialized)
+                return CommandAnswer(.accepted, body: JSONValue.object(members).serialized)
             }
         default:
             throw HTTPError(.notFound)
@@ -236,14 +237,14 @@ struct CallAutomationRoutes: Sendable {
             stateCallbackUri: try CallAutomationRequests.callbackUri(
                 "recordingStateCallbackUri", in: body, required: false),
             startedAt: now)
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await automation.startRecording(
-            recording, of: reference, context: commandContext(request, context), repeatability: repeatability
-        ) { call in
-            let started = call.recording(recording.recordingId) ?? recording
-            return CommandResponse(status: 200, body: CallAutomationRepresentation.recording(started).serialized)
+        return try await commandRequest(request, context).run { context, repeatability in
+            try await automation.startRecording(
+                recording, of: reference, context: context, repeatability: repeatability
+            ) { call in
+                let started = call.recording(recording.recordingId) ?? recording
+                return CommandAnswer(.ok, body: CallAutomationRepresentation.recording(started).serialized)
+            }
         }
-        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     @Sendable func getRecording(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -255,7 +256,7 @@ struct CallAutomationRoutes: Sendable {
     @Sendable func stopRecording(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         _ = try CallAutomationAPIVersion(of: request)
         let recordingId = try Self.parameter("recordingId", context)
-        return try await recording(.stop(recordingId: recordingId), recordingId, request, context, status: 204)
+        return try await recording(.stop(recordingId: recordingId), recordingId, request, context, status: .noContent)
     }
 
     /// `{recordingId}:pause` and `{recordingId}:resume`.
@@ -273,29 +274,30 @@ struct CallAutomationRoutes: Sendable {
 
     private func act(
         _ action: AutomationAction, on connectionId: String, _ request: Request, _ context: AtriumRequestContext,
-        _ respond: @escaping (Call) throws -> CommandResponse
+        _ respond: @escaping (Call) throws -> CommandAnswer
     ) async throws -> Response {
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await automation.act(
-            action, on: connectionId, context: commandContext(request, context), repeatability: repeatability,
-            respond: respond)
-        return outcome.httpResponse(repeatable: repeatability != nil)
+        try await commandRequest(request, context).run { context, repeatability in
+            try await automation.act(
+                action, on: connectionId, context: context, repeatability: repeatability, respond: respond)
+        }
     }
 
     private func recording(
         _ action: RecordingAction, _ recordingId: String, _ request: Request, _ context: AtriumRequestContext,
-        status: Int = 202
+        status: HTTPResponse.Status = .accepted
     ) async throws -> Response {
-        let outcome = try await automation.recording(
-            action, recordingId: recordingId, context: commandContext(request, context)
-        ) { _ in CommandResponse(status: status) }
-        return outcome.httpResponse(repeatable: false)
+        // Pausing, resuming and stopping a recording read no Repeatability-* headers.
+        try await commandRequest(request, context, repeatable: false).run { context, _ in
+            try await automation.recording(action, recordingId: recordingId, context: context) { _ in
+                CommandAnswer(status)
+            }
+        }
     }
 
-    private func commandContext(_ request: Request, _ context: AtriumRequestContext) -> CommandContext {
-        CommandContext(
-            actor: Actor.application, requestId: request.headers[.xMsClientRequestID] ?? context.id,
-            now: Timestamp.normalized(clock()))
+    private func commandRequest(
+        _ request: Request, _ context: AtriumRequestContext, repeatable: Bool = true
+    ) throws -> CommandRequest {
+        try CommandRequest(request, context, now: Timestamp.normalized(clock()), repeatable: repeatable)
     }
 
     private static func recognize(

@@ -58,7 +58,7 @@ struct CallFeed: Sendable {
                 memberSince = .now
             }
             let (outcome, _) = await Deadline.run(readDeadline) { [store, version] in
-                try await store.readStream(RoomCalls.streamId(callId: callId), after: version)
+                try await store.readStream(StreamName.call(callId).streamId, after: version)
             }
             let events: [RecordedEvent]
             do {

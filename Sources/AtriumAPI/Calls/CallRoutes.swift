@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -49,10 +50,9 @@ struct CallRoutes: Sendable {
     @Sendable func join(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         let (roomId, user) = try await caller(request, context)
         _ = try await JSONBody.object(of: request)
-        let response = try await roomCalls.join(roomId, as: user, context: commandContext(user, request, context)) {
-            CommandResponse(status: 200, body: CallRepresentation.model(CallRepresentation.row($0)).serialized)
+        return try await commandRequest(user, request, context).run { context, _ in
+            try await roomCalls.join(roomId, as: user, context: context, respond: Self.answer)
         }
-        return Self.http(response)
     }
 
     @Sendable func leave(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -139,22 +139,21 @@ struct CallRoutes: Sendable {
         let body = try await JSONBody.object(of: request)
         try JSONBody.requireOnly(allowed, in: body)
         let build = try command(body)
-        let response = try await roomCalls.perform(
-            build, in: roomId, as: user, context: commandContext(user, request, context)
-        ) { CommandResponse(status: 200, body: CallRepresentation.model(CallRepresentation.row($0)).serialized) }
-        return Self.http(response)
+        return try await commandRequest(user, request, context).run { context, _ in
+            try await roomCalls.perform(build, in: roomId, as: user, context: context, respond: Self.answer)
+        }
     }
 
-    private func commandContext(
+    /// The user's own command: the client API reads no Repeatability-* headers.
+    private func commandRequest(
         _ user: CommunicationIdentifier, _ request: Request, _ context: AtriumRequestContext
-    ) -> CommandContext {
-        CommandContext(
-            actor: user.rawId, requestId: request.headers[.xMsClientRequestID] ?? context.id,
-            now: Timestamp.normalized(clock()))
+    ) throws -> CommandRequest {
+        try CommandRequest(request, context, actor: user.rawId, now: Timestamp.normalized(clock()), repeatable: false)
     }
 
-    private static func http(_ response: CommandResponse) -> Response {
-        JSONResponse.make(status: HTTPResponse.Status(code: response.status), text: response.body)
+    /// Every client command is answered with the call as it is after it.
+    private static func answer(_ call: Call) -> CommandAnswer {
+        CommandAnswer(.ok, body: CallRepresentation.model(CallRepresentation.row(call)).serialized)
     }
 
     private static func required<T>(_ value: T?, _ name: String) throws -> T {

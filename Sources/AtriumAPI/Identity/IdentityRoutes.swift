@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -21,18 +22,16 @@ struct IdentityRoutes: Sendable {
     @Sendable func create(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         _ = try IdentityAPIVersion(of: request)
         let tokenRequest = try IdentityRequests.createToken(try await JSONBody.object(of: request))
-        let repeatability = try RepeatabilityHeaders.parse(request)
         let now = Timestamp.normalized(clock())
+        let commandRequest = try CommandRequest(request, context, now: now)
         let id = tokens.newUserId()
         let token = try await signedToken(tokenRequest, for: id, now: now)
         let command = IdentityCommand.create(CreateIdentity(id: id, now: now, token: tokenRequest))
-        let outcome = try await commands.execute(
-            command, named: command.name, on: id.streamId, isNewStream: true,
-            context: commandContext(request, context, now: now), repeatability: repeatability
+        return try await commandRequest.run(
+            command, named: command.name, on: id.streamId, isNewStream: true, with: commands
         ) { _ in
-            CommandResponse(status: 201, body: IdentityRepresentation.created(id, token: token).serialized)
+            CommandAnswer(.created, body: IdentityRepresentation.created(id, token: token).serialized)
         }
-        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     @Sendable func act(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -52,8 +51,10 @@ struct IdentityRoutes: Sendable {
             throw APIError.badRequest("'scopes' is required.", target: "scopes")
         }
         let command = IdentityCommand.issueAccessToken(IssueAccessToken(now: now, token: tokenRequest))
-        return try await run(command, on: id, request, context, now: now) { _ in
-            CommandResponse(status: 200, body: IdentityRepresentation.accessToken(token, grant).serialized)
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: id.streamId, with: commands
+        ) { _ in
+            CommandAnswer(.ok, body: IdentityRepresentation.accessToken(token, grant).serialized)
         }
     }
 
@@ -62,18 +63,20 @@ struct IdentityRoutes: Sendable {
         let id = try Self.identityId(context)
         try JSONBody.requireOnly([], in: try await JSONBody.object(of: request))
         let now = Timestamp.normalized(clock())
-        return try await run(.revokeAccessTokens(RevokeAccessTokens(now: now)), on: id, request, context, now: now) {
-            _ in CommandResponse(status: 204)
-        }
+        let command = IdentityCommand.revokeAccessTokens(RevokeAccessTokens(now: now))
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: id.streamId, with: commands
+        ) { _ in CommandAnswer(.noContent) }
     }
 
     @Sendable func delete(_ request: Request, context: AtriumRequestContext) async throws -> Response {
         _ = try IdentityAPIVersion(of: request)
         let id = try Self.identityId(context)
         let now = Timestamp.normalized(clock())
-        return try await run(.delete(DeleteIdentity(now: now)), on: id, request, context, now: now) { _ in
-            CommandResponse(status: 204)
-        }
+        let command = IdentityCommand.delete(DeleteIdentity(now: now))
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: id.streamId, with: commands
+        ) { _ in CommandAnswer(.noContent) }
     }
 
     // MARK: Shared steps
@@ -88,22 +91,6 @@ struct IdentityRoutes: Sendable {
         let grant = try AccessTokenGrant.validated(
             scopes: request.scopes, expiresInMinutes: request.expiresInMinutes, tokenId: request.tokenId, now: now)
         return (try await tokens.sign(grant, for: id), grant)
-    }
-
-    private func run(
-        _ command: IdentityCommand, on id: CommunicationUserId, _ request: Request, _ context: AtriumRequestContext,
-        now: Date, respond: (Identity) throws -> CommandResponse
-    ) async throws -> Response {
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await commands.execute(
-            command, named: command.name, on: id.streamId, context: commandContext(request, context, now: now),
-            repeatability: repeatability, respond: respond)
-        return outcome.httpResponse(repeatable: repeatability != nil)
-    }
-
-    private func commandContext(_ request: Request, _ context: AtriumRequestContext, now: Date) -> CommandContext {
-        CommandContext(
-            actor: Actor.application, requestId: request.headers[.xMsClientRequestID] ?? context.id, now: now)
     }
 
     /// The SDKs send the id percent-encoded (`8%3Aacs%3A…`); the router hands over the raw segment.

@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -28,22 +29,20 @@ struct RoomsRoutes: Sendable {
         let properties = try RoomRequests.properties(body)
         let participants = try RoomRequests.rosterChanges(body["participants"], required: false)
             .filter { $0.action != .remove }
-        let repeatability = try RepeatabilityHeaders.parse(request)
         let now = Timestamp.normalized(clock())
+        let commandRequest = try CommandRequest(request, context, now: now)
         var generator = SystemRandomNumberGenerator()
         let roomId = RoomId.random(using: &generator)
         let command = CreateRoom(
             roomId: roomId, now: now, validFrom: properties.validFrom, validUntil: properties.validUntil,
             pstnDialOutEnabled: properties.pstnDialOutEnabled, participants: participants, apiVersion: apiVersion)
         let location = "http://\(request.head.authority ?? "localhost")/rooms/\(roomId)"
-        let outcome = try await commands.execute(
+        return try await commandRequest.run(
             .create(command), named: RoomCommand.create(command).name, on: roomId.streamId, isNewStream: true,
-            context: commandContext(request, context, now: now), repeatability: repeatability
+            with: commands
         ) { room in
-            CommandResponse(
-                status: 201, headers: ["Location": location], body: RoomRepresentation.model(room).serialized)
+            CommandAnswer(.created, headers: ["Location": location], body: RoomRepresentation.model(room).serialized)
         }
-        return outcome.httpResponse(repeatable: repeatability != nil)
     }
 
     @Sendable func list(_ request: Request, context: AtriumRequestContext) async throws -> Response {
@@ -74,8 +73,10 @@ struct RoomsRoutes: Sendable {
             UpdateRoom(
                 now: now, validFrom: properties.validFrom, validUntil: properties.validUntil,
                 pstnDialOutEnabled: properties.pstnDialOutEnabled))
-        return try await run(command, on: roomId, request, context, now: now) { room in
-            CommandResponse(status: 200, body: RoomRepresentation.model(room).serialized)
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: roomId.streamId, with: commands
+        ) { room in
+            CommandAnswer(.ok, body: RoomRepresentation.model(room).serialized)
         }
     }
 
@@ -83,8 +84,11 @@ struct RoomsRoutes: Sendable {
         _ = try RoomsAPIVersion(of: request)
         let roomId = try Self.roomId(context)
         let now = Timestamp.normalized(clock())
-        return try await run(.delete(DeleteRoom()), on: roomId, request, context, now: now) { _ in
-            CommandResponse(status: 204)
+        let command = RoomCommand.delete(DeleteRoom())
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: roomId.streamId, with: commands
+        ) { _ in
+            CommandAnswer(.noContent)
         }
     }
 
@@ -109,28 +113,14 @@ struct RoomsRoutes: Sendable {
         let changes = try RoomRequests.rosterChanges(body["participants"], required: true)
         let now = Timestamp.normalized(clock())
         let command = RoomCommand.changeRoster(ChangeRoster(changes: changes, apiVersion: apiVersion))
-        return try await run(command, on: roomId, request, context, now: now) { _ in
-            CommandResponse(status: 200, body: "{}")
+        return try await CommandRequest(request, context, now: now).run(
+            command, named: command.name, on: roomId.streamId, with: commands
+        ) { _ in
+            CommandAnswer(.ok, body: "{}")
         }
     }
 
     // MARK: Shared steps
-
-    private func run(
-        _ command: RoomCommand, on roomId: RoomId, _ request: Request, _ context: AtriumRequestContext, now: Date,
-        respond: (Room) throws -> CommandResponse
-    ) async throws -> Response {
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await commands.execute(
-            command, named: command.name, on: roomId.streamId, context: commandContext(request, context, now: now),
-            repeatability: repeatability, respond: respond)
-        return outcome.httpResponse(repeatable: repeatability != nil)
-    }
-
-    private func commandContext(_ request: Request, _ context: AtriumRequestContext, now: Date) -> CommandContext {
-        CommandContext(
-            actor: Actor.application, requestId: request.headers[.xMsClientRequestID] ?? context.id, now: now)
-    }
 
     static func roomId(_ context: AtriumRequestContext) throws -> RoomId {
         try RoomId(validating: context.parameters.get("roomId") ?? "")
@@ -138,26 +128,5 @@ struct RoomsRoutes: Sendable {
 
     static func roomNotFound(_ roomId: RoomId) -> DomainError {
         DomainError(.notFound, "Room \(roomId) was not found.", target: "roomId")
-    }
-}
-
-/// The actors Atrium records in event metadata.
-enum Actor {
-    /// The holder of the resource's access key: the customer's server.
-    static let application = "application"
-}
-
-extension CommandHandler.Outcome {
-    /// The stored or fresh response. A repeatable request is answered `Repeatability-Result:
-    /// accepted` (the Azure convention), the first time and on every retry.
-    func httpResponse(repeatable: Bool) -> Response {
-        var headers = HTTPFields()
-        for (name, value) in response.headers {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
-        if repeatable { headers[.repeatabilityResult] = "accepted" }
-        let status = HTTPResponse.Status(code: response.status)
-        if response.body.isEmpty { return Response(status: status, headers: headers) }
-        return JSONResponse.make(status: status, text: response.body, headers: headers)
     }
 }

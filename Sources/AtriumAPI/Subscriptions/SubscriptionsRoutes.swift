@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -30,8 +31,8 @@ struct SubscriptionsRoutes: Sendable {
         let put = PutSubscription(
             name: name, changes: changes, now: now, validationCode: SubscriptionCommands.newValidationCode())
         return try await run(.put(put), on: name, request, context, now: now) { state in
-            CommandResponse(
-                status: state.wasCreated(by: put) ? 201 : 200, body: SubscriptionRepresentation.model(state).serialized)
+            CommandAnswer(
+                state.wasCreated(by: put) ? .created : .ok, body: SubscriptionRepresentation.model(state).serialized)
         }
     }
 
@@ -62,7 +63,7 @@ struct SubscriptionsRoutes: Sendable {
             changes: changes, now: now, validationCode: SubscriptionCommands.newValidationCode())
         do {
             return try await run(.update(update), on: name, request, context, now: now) { state in
-                CommandResponse(status: 200, body: SubscriptionRepresentation.model(state).serialized)
+                CommandAnswer(.ok, body: SubscriptionRepresentation.model(state).serialized)
             }
         } catch let error as DomainError where error.code == .notFound {
             throw Self.notFound(name)
@@ -75,7 +76,7 @@ struct SubscriptionsRoutes: Sendable {
         let name = try Self.name(context)
         let now = Timestamp.normalized(commands.clock())
         return try await run(.delete(DeleteSubscription()), on: name, request, context, now: now) { _ in
-            CommandResponse(status: 204)
+            CommandAnswer(.noContent)
         }
     }
 
@@ -105,15 +106,12 @@ struct SubscriptionsRoutes: Sendable {
 
     private func run(
         _ command: SubscriptionCommand, on name: SubscriptionName, _ request: Request, _ context: AtriumRequestContext,
-        now: Date, respond: (SubscriptionState) throws -> CommandResponse
+        now: Date, respond: (SubscriptionState) throws -> CommandAnswer
     ) async throws -> Response {
-        let repeatability = try RepeatabilityHeaders.parse(request)
-        let outcome = try await commands.execute(
-            command, on: name,
-            context: CommandContext(
-                actor: Actor.application, requestId: request.headers[.xMsClientRequestID] ?? context.id, now: now),
-            repeatability: repeatability, respond: respond)
-        return outcome.httpResponse(repeatable: repeatability != nil)
+        try await CommandRequest(request, context, now: now).run { context, repeatability in
+            try await commands.execute(
+                command, on: name, context: context, repeatability: repeatability, respond: respond)
+        }
     }
 
     static func name(_ context: AtriumRequestContext) throws -> SubscriptionName {

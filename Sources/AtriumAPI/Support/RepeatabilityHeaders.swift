@@ -1,4 +1,4 @@
-import AtriumStore
+import AtriumApplication
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -23,7 +23,7 @@ public struct CallbackFanOut: LogConsumerHandler {
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
         var rows = OutboxRows()
-        for event in events where event.streamId.hasPrefix("call-") {
+        for event in events where event.streamName?.category == .call {
             let callEvent = try event.decode(as: CallEvent.self)
             let (before, after) = try await calls.advance(through: event, callEvent)
             let callbacks = CallbackPublication.callbacks(for: callEvent, before: before.call, after: after.call)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -18,7 +19,6 @@ import ServiceLifecycle
 /// Runs on one node at a time (a session advisory lock per pass); an endpoint that does not
 /// answer is asked again with growing pauses, up to every minute.
 public struct SubscriptionHandshake: Service {
-    public typealias Validate = @Sendable (_ name: String, _ code: String, _ method: String) async throws -> Void
     /// The URL an endpoint may GET instead of echoing the code (served by the subscriptions API).
     public typealias ValidationURL = @Sendable (_ name: String, _ code: String) -> String
 
@@ -30,12 +30,14 @@ public struct SubscriptionHandshake: Service {
     let logger: Logger
     let topic: String
     let validationURL: ValidationURL
-    let validate: Validate
+    /// Records an endpoint's answer: the handshake is one more client of the subscription commands.
+    let subscriptions: SubscriptionCommands
     var interval: Duration
 
     public init(
         client: PostgresClient, http: HTTPClient, logger: Logger, topic: String,
-        interval: Duration = .milliseconds(250), validationURL: @escaping ValidationURL, validate: @escaping Validate
+        interval: Duration = .milliseconds(250), validationURL: @escaping ValidationURL,
+        subscriptions: SubscriptionCommands
     ) {
         self.client = client
         self.http = http
@@ -43,7 +45,7 @@ public struct SubscriptionHandshake: Service {
         self.topic = topic
         self.validationURL = validationURL
         self.interval = interval
-        self.validate = validate
+        self.subscriptions = subscriptions
     }
 
     public func run() async throws {
@@ -96,7 +98,7 @@ public struct SubscriptionHandshake: Service {
         for (name, code, method) in answers {
             if let method {
                 do {
-                    try await validate(name, code, method)
+                    try await subscriptions.validate(name: name, code: code, method: method)
                     logger.info("subscription validated", metadata: ["subscription": "\(name)", "method": "\(method)"])
                 } catch {
                     logger.warning(

@@ -9,7 +9,7 @@ public struct CommunicationUserId: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawId }
 
     /// The aggregate's stream in the event log.
-    public var streamId: String { "identity-\(rawId)" }
+    public var streamId: String { StreamName.identity(self).streamId }
 
     /// The id without its `8:` kind prefix (`acs:<resourceId>_<unique>`): what ACS puts in a
     /// token's `skypeid` claim.

@@ -5,7 +5,7 @@ public struct RoomId: Hashable, Sendable, CustomStringConvertible {
     public var description: String { value }
 
     /// The aggregate's stream in the event log.
-    public var streamId: String { "room-\(value)" }
+    public var streamId: String { StreamName.room(self).streamId }
 
     public init(validating value: String) throws(DomainError) {
         guard (16...17).contains(value.count), value.allSatisfy(\.isASCIIDigit) else {

@@ -11,7 +11,7 @@ public struct SubscriptionName: Hashable, Sendable, CustomStringConvertible {
     public var description: String { value }
 
     /// The aggregate's stream in the event log (`project_subscription` reads the name back from it).
-    public var streamId: String { "subscription-\(value)" }
+    public var streamId: String { StreamName.subscription(self).streamId }
 
     public init(validating text: String) throws(DomainError) {
         guard Self.allowedLength.contains(text.utf8.count),

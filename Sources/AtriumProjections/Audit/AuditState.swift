@@ -10,7 +10,7 @@ public struct AuditState: Sendable {
         case subscription(SubscriptionState)
     }
 
-    public var stream: AuditedStream
+    public var stream: StreamName
     /// How many events were folded: the stream version the state is at (0 before the first event).
     public var version: Int64
     /// When the last folded event was recorded (nil at version 0).

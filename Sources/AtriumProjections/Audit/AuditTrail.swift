@@ -14,7 +14,7 @@ public struct AuditTrail: Sendable {
 
     /// The stream's events after `version`, in order: all of them, or a page of at most `limit`
     /// with the cursor of the next page.
-    public func timeline(of stream: AuditedStream, after version: Int64 = 0, limit: Int? = nil) async throws
+    public func timeline(of stream: StreamName, after version: Int64 = 0, limit: Int? = nil) async throws
         -> Page<TimelineEntry>
     {
         // One event more than asked tells whether another page follows.
@@ -37,7 +37,7 @@ public struct AuditTrail: Sendable {
     }
 
     /// Whether the log holds any event of the stream.
-    public func exists(_ stream: AuditedStream) async throws -> Bool {
+    public func exists(_ stream: StreamName) async throws -> Bool {
         try await !store.readStream(stream.streamId, limit: 1).isEmpty
     }
 
@@ -48,7 +48,7 @@ public struct AuditTrail: Sendable {
     /// again with its first instant, so a stream's times can step back; stopping at the first later
     /// one keeps the state one the stream really passed through, and never includes an event that
     /// could not yet have been committed at that moment.
-    public func state(of stream: AuditedStream, at moment: AuditMoment) async throws -> AuditState? {
+    public func state(of stream: StreamName, at moment: AuditMoment) async throws -> AuditState? {
         let history = try await store.readStream(stream.streamId)
         guard !history.isEmpty else { return nil }
         let folded: ArraySlice<RecordedEvent>
@@ -76,9 +76,9 @@ public struct AuditTrail: Sendable {
 
     /// The event's description and data, or, when it cannot be decoded, a line that says so and
     /// the data as stored: a timeline shows everything the log holds.
-    static func read(_ event: RecordedEvent, in stream: AuditedStream) -> (String, JSONValue) {
+    static func read(_ event: RecordedEvent, in stream: StreamName) -> (String, JSONValue) {
         do {
-            let audited = try AuditedEvent(event, of: stream.kind)
+            let audited = try AuditedEvent(event, of: stream.category)
             let data = try JSONParser.parse(Array(try audited.encodedData()))
             return (audited.description(in: stream), AuditRedaction.redact(data))
         } catch {
@@ -90,9 +90,9 @@ public struct AuditTrail: Sendable {
         }
     }
 
-    static func fold(_ events: [RecordedEvent], _ stream: AuditedStream) throws -> AuditState {
+    static func fold(_ events: [RecordedEvent], _ stream: StreamName) throws -> AuditState {
         let aggregate: AuditState.Aggregate =
-            switch stream.kind {
+            switch stream.category {
             case .room: .room(try fold(RoomDecider.self, events))
             case .call: .call(try fold(CallDecider.self, events))
             case .identity: .identity(try fold(IdentityDecider.self, events))

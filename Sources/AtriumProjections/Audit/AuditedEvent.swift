@@ -9,9 +9,9 @@ public enum AuditedEvent: Equatable, Sendable {
     case identity(IdentityEvent)
     case subscription(SubscriptionEvent)
 
-    /// Decodes `event` with the codec of the stream's kind (where old shapes are upcast).
-    public init(_ event: RecordedEvent, of kind: AuditedStream.Kind) throws {
-        switch kind {
+    /// Decodes `event` with the codec of the stream's category (where old shapes are upcast).
+    public init(_ event: RecordedEvent, of category: StreamName.Category) throws {
+        switch category {
         case .room: self = .room(try event.decode())
         case .call: self = .call(try event.decode())
         case .identity: self = .identity(try event.decode())
@@ -30,7 +30,7 @@ public enum AuditedEvent: Equatable, Sendable {
     }
 
     /// One readable line: what happened, for a timeline.
-    public func description(in stream: AuditedStream) -> String {
+    public func description(in stream: StreamName) -> String {
         switch self {
         case .room(let event): event.auditDescription
         case .call(let event): event.auditDescription(callId: stream.id)

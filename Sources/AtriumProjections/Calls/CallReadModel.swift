@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -9,6 +10,18 @@ public struct CallReadModel: Sendable {
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
+    }
+
+    /// The calls still active in a room whose validity window closed at or before `now`.
+    public func activeCallsOfExpiredRooms(at now: Date) async throws -> [String] {
+        let rows = try await client.query(
+            """
+            SELECT c.call_id FROM calls c JOIN rooms r ON r.room_id = c.room_id
+             WHERE c.state = 'Active' AND r.valid_until <= \(now)
+            """, logger: logger)
+        var callIds: [String] = []
+        for try await callId in rows.decode(String.self) { callIds.append(callId) }
+        return callIds
     }
 
     /// The room's most recent call, with its participants in the order they came in.

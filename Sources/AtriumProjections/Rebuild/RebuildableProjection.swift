@@ -1,3 +1,5 @@
+import AtriumDomain
+
 /// An inline projection that can be rebuilt from the log: the tables its SQL function owns (and the
 /// only ones it writes) and the streams whose events it reads.
 ///
@@ -22,12 +24,12 @@ public enum RebuildableProjection: String, CaseIterable, Sendable {
 
     /// The category of the streams it projects (`stream_category`, by which `project_inline`
     /// dispatches).
-    public var streamCategory: String {
+    public var category: StreamName.Category {
         switch self {
-        case .rooms: "room"
-        case .identities: "identity"
-        case .calls: "call"
-        case .subscriptions: "subscription"
+        case .rooms: .room
+        case .identities: .identity
+        case .calls: .call
+        case .subscriptions: .subscription
         }
     }
 }

@@ -11,7 +11,7 @@ struct ShadowReplay: Sendable {
     let logger: Logger
 
     init(_ projections: [RebuildableProjection], batchSize: Int, logger: Logger) {
-        streamCategories = projections.map(\.streamCategory)
+        streamCategories = projections.map(\.category.rawValue)
         self.batchSize = batchSize
         self.logger = logger
     }

@@ -17,12 +17,6 @@ public struct EventStore: Sendable {
         self.batcher = AppendBatcher(client: client, logger: logger)
     }
 
-    /// Wakes the log's consumers. `append` does it for its own transactions; whoever appends
-    /// inside a transaction of their own calls this after committing it.
-    public func announceAppends() {
-        notifier.poke(types: nil)
-    }
-
     /// The outcome of an append: where the last event landed.
     public struct Appended: Sendable {
         public var globalPositions: [Int64]
@@ -32,14 +26,12 @@ public struct EventStore: Sendable {
     /// Appends events to one stream atomically, together with the inline read models and, when
     /// given, the command's result for later retries.
     ///
-    /// By default it commits on its own (grouped with concurrent appends, each isolated from the
-    /// others) and then wakes the log's consumers; pass `transaction` to append inside a caller's
-    /// transaction (a consumer appending in step with its checkpoint), and call `announceAppends()`
-    /// once that transaction has committed.
+    /// It commits on its own (grouped with concurrent appends, each isolated from the others) and
+    /// then wakes the log's consumers.
     @discardableResult
     public func append(
         to stream: String, expected: ExpectedVersion, events: [NewEvent], recordedAt: Date,
-        result: StoredCommandResult? = nil, on transaction: PostgresConnection? = nil
+        result: StoredCommandResult? = nil
     ) async throws -> Appended {
         precondition(!events.isEmpty, "an append needs at least one event")
         let pending = PendingAppend(
@@ -49,39 +41,17 @@ public struct EventStore: Sendable {
             schemaVersions: events.map { Int32($0.schemaVersion) },
             data: events.map { String(decoding: $0.data, as: UTF8.self) },
             metadata: events.map(\.metadata.jsonText))
-        guard let transaction else {
-            // Its own transaction: grouped with concurrent appends (see AppendBatcher).
-            switch try await batcher.append(pending) {
-            case .appended(let positions, let version):
-                notifier.poke(types: pending.eventTypes)
-                return Appended(globalPositions: positions, streamVersion: version)
-            case .conflict:
-                throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
-            case .duplicate:
-                throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
-            case .failed(let message):
-                throw StoreError.appendRefused(stream: stream, reason: message)
-            }
-        }
-        do {
-            var positions: [Int64] = []
-            var version: Int64 = 0
-            for try await (position, streamVersion) in try await transaction.execute(
-                AppendToStream(pending), logger: logger)
-            {
-                positions.append(position)
-                version = streamVersion
-            }
+        // Grouped with concurrent appends (see AppendBatcher).
+        switch try await batcher.append(pending) {
+        case .appended(let positions, let version):
+            notifier.poke(types: pending.eventTypes)
             return Appended(globalPositions: positions, streamVersion: version)
-        } catch let error as PSQLError {
-            switch error.serverInfo?[.sqlState] {
-            case "AT409":
-                throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
-            case "23505" where error.serverInfo?[.constraintName] == "command_results_pkey":
-                throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
-            default:
-                throw error
-            }
+        case .conflict:
+            throw StoreError.wrongExpectedVersion(stream: stream, expected: expected)
+        case .duplicate:
+            throw StoreError.duplicateRequest(requestId: result?.requestId ?? "")
+        case .failed(let message):
+            throw StoreError.appendRefused(stream: stream, reason: message)
         }
     }
 
@@ -205,11 +175,12 @@ public struct EventStore: Sendable {
     /// Stores the result of a repeatable request that changed nothing (so appended nothing);
     /// false when a result for its id was stored first.
     public func storeResult(_ result: StoredCommandResult) async throws -> Bool {
-        let headers = String(decoding: try EventJSON.encode(result.headers), as: UTF8.self)
+        let answer = result.answer
+        let headers = String(decoding: try EventJSON.encode(answer.attributes), as: UTF8.self)
         let query: PostgresQuery = """
             INSERT INTO command_results (request_id, first_sent, operation, status, headers, body)
-            VALUES (\(result.requestId), \(result.firstSent), \(result.operation), \(Int32(result.status)),
-                    \(headers)::jsonb, \(result.body))
+            VALUES (\(result.requestId), \(result.firstSent), \(result.operation), \(Int32(answer.code)),
+                    \(headers)::jsonb, \(answer.body))
             ON CONFLICT (request_id) DO NOTHING
             RETURNING 1
             """
@@ -226,8 +197,9 @@ public struct EventStore: Sendable {
             .decode((String, Date, String, Int32, String, String).self)
         {
             return StoredCommandResult(
-                requestId: id, firstSent: firstSent, operation: operation, status: Int(status),
-                headers: try EventJSON.decode(Data(headers.utf8)), body: body)
+                requestId: id, firstSent: firstSent, operation: operation,
+                answer: CommandAnswer(
+                    code: Int(status), attributes: try EventJSON.decode(Data(headers.utf8)), body: body))
         }
         return nil
     }

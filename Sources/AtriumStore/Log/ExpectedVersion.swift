@@ -7,7 +7,7 @@ public enum ExpectedVersion: Equatable, Sendable {
     /// No check.
     case any
 
-    /// The encoding `append_to_stream` takes.
+    /// The encoding the append statements take (see `AppendBatchBindings`).
     var sqlValue: Int64? {
         switch self {
         case .noStream: -1

@@ -27,8 +27,8 @@ public struct MediaClockPolicy: LogConsumerHandler {
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
         var timers: [CallTimer] = []
-        for event in events where event.streamId.hasPrefix("call-") {
-            let callId = String(event.streamId.dropFirst("call-".count))
+        for event in events {
+            guard let callId = event.aggregateId(in: .call) else { continue }
             guard let (after, progress) = try await deadline(for: try event.decode(as: CallEvent.self), event) else {
                 continue
             }

@@ -32,8 +32,8 @@ public struct TelephonyPolicy: LogConsumerHandler {
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
         var timers: [CallTimer] = []
-        for event in events where event.streamId.hasPrefix("call-") {
-            let callId = String(event.streamId.dropFirst("call-".count))
+        for event in events {
+            guard let callId = event.aggregateId(in: .call) else { continue }
             let reports = try await reports(for: try event.decode(as: CallEvent.self), in: callId, legId: event.eventId)
             for (index, report) in reports.enumerated() {
                 timers.append(

@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import Foundation
@@ -90,8 +91,7 @@ public struct CallTimerService: Service {
         let context = CommandContext(
             actor: timer.actor, correlationId: timer.correlationId, causationId: timer.causationId,
             now: Timestamp.normalized(clock()))
-        _ = try await calls.execute(command, named: command.name, on: "call-\(timer.callId)", context: context) { _ in
-            CommandResponse(status: 200)
-        }
+        _ = try await calls.execute(
+            command, named: command.name, on: StreamName.call(timer.callId).streamId, context: context)
     }
 }

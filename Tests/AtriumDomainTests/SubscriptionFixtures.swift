@@ -2,28 +2,6 @@ import Foundation
 
 @testable import AtriumDomain
 
-// The given-when-then vocabulary of GivenWhenThen.swift, for event subscriptions.
-
-func given(_ events: SubscriptionEvent...) -> SubscriptionState {
-    SubscriptionDecider.replay(events)
-}
-
-func when(_ command: SubscriptionCommand, _ state: SubscriptionState) -> Result<[SubscriptionEvent], DomainError> {
-    do {
-        return .success(try SubscriptionDecider.decide(command, state))
-    } catch {
-        return .failure(error)
-    }
-}
-
-func then(_ events: SubscriptionEvent...) -> Result<[SubscriptionEvent], DomainError> {
-    .success(events)
-}
-
-func refused(_ error: DomainError) -> Result<[SubscriptionEvent], DomainError> {
-    .failure(error)
-}
-
 /// Fixed values, so that expected events can be written out in full.
 enum SubscriptionFixtures {
     static let now = Timestamp.parse("2026-03-01T12:00:00Z")!
@@ -37,7 +15,6 @@ enum SubscriptionFixtures {
 
     /// Nothing has happened to the subscription yet.
     static let nothingYet = SubscriptionState()
-    static let noEvents: Result<[SubscriptionEvent], DomainError> = .success([])
 
     /// The definition with every default, at `endpoint`, edited.
     static func definition(_ edit: (inout EventSubscription) -> Void = { _ in }) -> EventSubscription {

@@ -34,7 +34,7 @@ public struct CallAutomation: Sendable {
     /// Connects to the room's call (starting one when none is in progress) with a new connection.
     public func connect(
         roomId: RoomId, callbackUri: String, operationContext: String?, apiVersion: String, context: CommandContext,
-        repeatability: Repeatability?, respond: @escaping (Connected) throws -> CommandResponse
+        repeatability: Repeatability?, respond: @escaping (Connected) throws -> CommandAnswer
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         var context = context
         if let current = try await roomCalls.loadRoom(roomId).currentCallId,
@@ -64,7 +64,7 @@ public struct CallAutomation: Sendable {
     /// A connection's action on its call.
     public func act(
         _ action: AutomationAction, on connectionId: String, context: CommandContext, repeatability: Repeatability?,
-        respond: @escaping (Call) throws -> CommandResponse
+        respond: @escaping (Call) throws -> CommandAnswer
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         let (callId, roomId, correlationId) = try await locate(connectionId)
         var context = context
@@ -73,7 +73,7 @@ public struct CallAutomation: Sendable {
         let command = CallCommand.automate(
             action, AutomationContext(connectionId: connectionId, room: room, now: context.now))
         return try await calls.execute(
-            command, named: command.name, on: RoomCalls.streamId(callId: callId), context: context,
+            command, named: command.name, on: StreamName.call(callId).streamId, context: context,
             repeatability: repeatability, respond: respond)
     }
 
@@ -96,7 +96,7 @@ public struct CallAutomation: Sendable {
 
     public func startRecording(
         _ recording: CallRecording, of reference: CallReference, context: CommandContext,
-        repeatability: Repeatability?, respond: @escaping (Call) throws -> CommandResponse
+        repeatability: Repeatability?, respond: @escaping (Call) throws -> CommandAnswer
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         let callId: String
         switch reference {
@@ -123,7 +123,7 @@ public struct CallAutomation: Sendable {
     /// Pauses, resumes or stops a recording.
     public func recording(
         _ action: RecordingAction, recordingId: String, context: CommandContext,
-        respond: @escaping (Call) throws -> CommandResponse
+        respond: @escaping (Call) throws -> CommandAnswer
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         guard let callId = try await lookups.callId(ofRecording: recordingId) else {
             throw Self.recordingNotFound(recordingId)
@@ -141,13 +141,13 @@ public struct CallAutomation: Sendable {
 
     private func record(
         _ action: RecordingAction, onCall callId: String, context: CommandContext, repeatability: Repeatability?,
-        respond: @escaping (Call) throws -> CommandResponse
+        respond: @escaping (Call) throws -> CommandAnswer
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         var context = context
         context.correlationId = try await correlationId(ofCall: callId) ?? context.correlationId
         let command = CallCommand.record(action, now: context.now)
         return try await calls.execute(
-            command, named: command.name, on: RoomCalls.streamId(callId: callId), context: context,
+            command, named: command.name, on: StreamName.call(callId).streamId, context: context,
             repeatability: repeatability, respond: respond)
     }
 
@@ -163,7 +163,7 @@ public struct CallAutomation: Sendable {
 
     /// The correlation id the call started under.
     private func correlationId(ofCall callId: String) async throws -> UUID? {
-        try await store.readStream(RoomCalls.streamId(callId: callId), limit: 1).first?.metadata.correlationId
+        try await store.readStream(StreamName.call(callId).streamId, limit: 1).first?.metadata.correlationId
     }
 
     static func connectionNotFound(_ connectionId: String) -> DomainError {

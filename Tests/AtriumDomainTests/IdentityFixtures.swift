@@ -2,29 +2,6 @@ import Foundation
 
 @testable import AtriumDomain
 
-// The given-when-then vocabulary of GivenWhenThen.swift, for identities.
-
-/// Variadic, unlike the rooms' `given([…])`, so that `given()` of nothing is not ambiguous.
-func given(_ events: IdentityEvent...) -> Identity {
-    IdentityDecider.replay(events)
-}
-
-func when(_ command: IdentityCommand, _ state: Identity) -> Result<[IdentityEvent], DomainError> {
-    do {
-        return .success(try IdentityDecider.decide(command, state))
-    } catch {
-        return .failure(error)
-    }
-}
-
-func then(_ events: IdentityEvent...) -> Result<[IdentityEvent], DomainError> {
-    .success(events)
-}
-
-func refused(_ error: DomainError) -> Result<[IdentityEvent], DomainError> {
-    .failure(error)
-}
-
 /// Fixed values, so that expected events can be written out in full.
 enum IdentityFixtures {
     static let now = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z

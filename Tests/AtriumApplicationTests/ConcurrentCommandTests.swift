@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -24,7 +25,7 @@ struct ConcurrentCommandTests {
             _ = try await handler.execute(
                 .create(create), named: "CreateRoom", on: roomId.streamId, isNewStream: true,
                 context: CommandContext(actor: "test", now: Self.now)
-            ) { _ in CommandResponse(status: 201) }
+            ) { _ in CommandAnswer(code: 201) }
 
             // Command i adds its own member, sets the shared member's role, and removes member i-1.
             let roles = ["Presenter", "Attendee", "Consumer"]
@@ -43,7 +44,7 @@ struct ConcurrentCommandTests {
                             _ = try await handler.execute(
                                 .changeRoster(command), named: "ChangeRoomRoster", on: roomId.streamId,
                                 context: CommandContext(actor: "test", correlationId: correlation, now: Self.now)
-                            ) { _ in CommandResponse(status: 200, body: "{}") }
+                            ) { _ in CommandAnswer(code: 200, body: "{}") }
                             return (correlation, nil)
                         } catch {
                             return (correlation, error)

@@ -12,11 +12,10 @@ public final class Publisher: Sendable {
     }
 
     public func publish(_ event: RecordedEvent) async throws -> PublishedEvent? {
-        if event.streamId.hasPrefix("room-") {
-            let roomId = String(event.streamId.dropFirst("room-".count))
+        if let roomId = event.aggregateId(in: .room) {
             return RoomPublication.publish(try event.decode(as: RoomEvent.self), roomId: roomId, source: event)
         }
-        guard event.streamId.hasPrefix("call-") else { return nil }
+        guard event.streamName?.category == .call else { return nil }
         let callEvent = try event.decode(as: CallEvent.self)
         let (before, _) = try await calls.advance(through: event, callEvent)
         return CallPublication.publish(callEvent, before: before, source: event)

@@ -1,3 +1,4 @@
+import AtriumApplication
 import AtriumDomain
 import AtriumStore
 import AtriumTesting
@@ -25,12 +26,12 @@ struct RepeatabilityTests {
                         return try await handler.execute(
                             command, named: "CreateRoom", on: roomId.streamId, isNewStream: true,
                             context: CommandContext(actor: "test", now: Self.now), repeatability: repeatability
-                        ) { room in CommandResponse(status: 201, body: room.id!.value) }
+                        ) { room in CommandAnswer(code: 201, body: room.id!.value) }
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(Set(responses.map(\.response.body)).count == 1, "every retry answers with the first room")
+            #expect(Set(responses.map(\.answer.body)).count == 1, "every retry answers with the first room")
             #expect(responses.filter { !$0.replayed }.count == 1)
             let created = try await client.query("SELECT count(*) FROM rooms", logger: TestDatabase.logger)
                 .decode(Int64.self).first { _ in true }
@@ -55,14 +56,14 @@ struct RepeatabilityTests {
                 add, named: "ChangeRoomRoster", on: roomId.streamId,
                 context: CommandContext(actor: "test", now: Self.now),
                 repeatability: repeatability
-            ) { _ in CommandResponse(status: 200, body: "first") }
+            ) { _ in CommandAnswer(code: 200, body: "first") }
             let retry = try await handler.execute(
                 add, named: "ChangeRoomRoster", on: roomId.streamId,
                 context: CommandContext(actor: "test", now: Self.now),
                 repeatability: repeatability
-            ) { _ in CommandResponse(status: 200, body: "second") }
+            ) { _ in CommandAnswer(code: 200, body: "second") }
             #expect(!first.replayed && retry.replayed)
-            #expect(retry.response.body == "first")
+            #expect(retry.answer.body == "first")
             #expect(try await store.readStream(roomId.streamId).count == 2)
 
             // The same id for another operation is refused rather than answered with a foreign result.
@@ -72,7 +73,7 @@ struct RepeatabilityTests {
                     .update(UpdateRoom(now: Self.now, pstnDialOutEnabled: true)), named: "UpdateRoom",
                     on: roomId.streamId,
                     context: CommandContext(actor: "test", now: Self.now), repeatability: misuse
-                ) { _ in CommandResponse(status: 200) }
+                ) { _ in CommandAnswer(code: 200) }
             }
         }
     }
@@ -93,16 +94,16 @@ struct RepeatabilityTests {
             let first = try await handler.execute(
                 remove, named: "ChangeRoomRoster", on: roomId.streamId,
                 context: CommandContext(actor: "test", now: Self.now), repeatability: repeatability
-            ) { _ in CommandResponse(status: 200, body: "{}") }
+            ) { _ in CommandAnswer(code: 200, body: "{}") }
             #expect(first.events.isEmpty && !first.replayed)
             _ = try await handler.execute(
                 add, named: "ChangeRoomRoster", on: roomId.streamId,
                 context: CommandContext(actor: "test", now: Self.now)
-            ) { _ in CommandResponse(status: 200, body: "{}") }
+            ) { _ in CommandAnswer(code: 200, body: "{}") }
             let retry = try await handler.execute(
                 remove, named: "ChangeRoomRoster", on: roomId.streamId,
                 context: CommandContext(actor: "test", now: Self.now), repeatability: repeatability
-            ) { _ in CommandResponse(status: 200, body: "{}") }
+            ) { _ in CommandAnswer(code: 200, body: "{}") }
             #expect(retry.replayed)
             let room = RoomDecider.replay(
                 try await store.readStream(roomId.streamId).map { try $0.decode(as: RoomEvent.self) })
@@ -114,6 +115,6 @@ struct RepeatabilityTests {
         _ = try await handler.execute(
             .create(CreateRoom(roomId: roomId, now: now)), named: "CreateRoom", on: roomId.streamId, isNewStream: true,
             context: CommandContext(actor: "test", now: now)
-        ) { _ in CommandResponse(status: 201) }
+        ) { _ in CommandAnswer(code: 201) }
     }
 }

@@ -30,9 +30,10 @@ public struct RoomCallPolicy: LogConsumerHandler {
     static let roomEventTypes = ["RoomDeleted", "RoomParticipantRemoved", "RoomParticipantRoleChanged"]
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
-        for event in events where event.streamId.hasPrefix("room-") {
-            guard let command = try Self.command(for: event, now: Timestamp.normalized(clock())),
-                let roomId = try? RoomId(validating: String(event.streamId.dropFirst("room-".count))),
+        for event in events {
+            guard let roomText = event.aggregateId(in: .room),
+                let command = try Self.command(for: event, now: Timestamp.normalized(clock())),
+                let roomId = try? RoomId(validating: roomText),
                 let callId = try await roomCalls.loadRoom(roomId).currentCallId
             else { continue }
             let context = CommandContext(

@@ -9,7 +9,7 @@ public struct SubscriptionCommands: Sendable {
     public static let handshakeActor = "policy:subscription-handshake"
 
     let handler: CommandHandler<SubscriptionDecider>
-    let clock: @Sendable () -> Date
+    public let clock: @Sendable () -> Date
 
     public init(store: EventStore, clock: @escaping @Sendable () -> Date = Date.init) {
         self.handler = CommandHandler(store: store)
@@ -33,15 +33,14 @@ public struct SubscriptionCommands: Sendable {
         let command = SubscriptionCommand.validate(ValidateSubscription(code: code, method: method, now: now))
         let outcome = try await handler.execute(
             command, named: command.name, on: name.streamId,
-            context: CommandContext(actor: actor, correlationId: correlationId, now: now)
-        ) { _ in CommandResponse(status: 200) }
+            context: CommandContext(actor: actor, correlationId: correlationId, now: now))
         return !outcome.events.isEmpty
     }
 
     /// Runs one command of the API on subscription `name`.
-    func execute(
+    public func execute(
         _ command: SubscriptionCommand, on name: SubscriptionName, context: CommandContext,
-        repeatability: Repeatability?, respond: (SubscriptionState) throws -> CommandResponse
+        repeatability: Repeatability?, respond: (SubscriptionState) throws -> CommandAnswer
     ) async throws -> CommandHandler<SubscriptionDecider>.Outcome {
         try await handler.execute(
             command, named: command.name, on: name.streamId, context: context, repeatability: repeatability,
@@ -50,7 +49,7 @@ public struct SubscriptionCommands: Sendable {
 
     /// A fresh handshake code: a random UUID, the form Event Grid's codes take. It is the
     /// credential of the public validation URL.
-    static func newValidationCode() -> String {
+    public static func newValidationCode() -> String {
         UUID().uuidString
     }
 }

@@ -20,23 +20,21 @@ public struct RoomCalls: Sendable {
         self.calls = CommandHandler(store: store, maxAttempts: 32)
     }
 
-    public static func streamId(callId: String) -> String { "call-\(callId)" }
-
     /// Joins the room's current call, starting a new one when there is none or it has ended.
     public func join(
         _ roomId: RoomId, as user: CommunicationIdentifier, context: CommandContext,
-        respond: (Call) throws -> CommandResponse
-    ) async throws -> CommandResponse {
+        respond: (Call) throws -> CommandAnswer
+    ) async throws -> CommandHandler<CallDecider>.Outcome {
         try await enter(roomId, context: context, respond: respond) { room, callId in
             .join(ClientContext(actor: user, callId: callId, room: room, now: context.now))
-        }.response
+        }
     }
 
     /// Runs `command` on the room's current call, starting a new call when there is none or it has
     /// ended: a user joining, or a server application connecting.
     public func enter(
         _ roomId: RoomId, context: CommandContext, repeatability: Repeatability? = nil,
-        respond: (Call) throws -> CommandResponse, command: (Room, _ callId: String) -> CallCommand
+        respond: (Call) throws -> CommandAnswer, command: (Room, _ callId: String) -> CallCommand
     ) async throws -> CommandHandler<CallDecider>.Outcome {
         for _ in 0..<4 {
             let room = try await loadRoom(roomId)
@@ -54,7 +52,7 @@ public struct RoomCalls: Sendable {
             do {
                 let built = command(room, callId)
                 return try await calls.execute(
-                    built, named: built.name, on: Self.streamId(callId: callId), context: context,
+                    built, named: built.name, on: StreamName.call(callId).streamId, context: context,
                     repeatability: repeatability, respond: respond)
             } catch let error as DomainError where error.code == .conflict && error.target == "callId" {
                 continue  // the call ended between our look and our command: start or enter the next one
@@ -66,13 +64,12 @@ public struct RoomCalls: Sendable {
     /// Any other client command on the room's current call, for a member of its roster.
     public func perform(
         _ command: (ClientContext) -> CallCommand, in roomId: RoomId, as user: CommunicationIdentifier,
-        context: CommandContext, respond: (Call) throws -> CommandResponse
-    ) async throws -> CommandResponse {
+        context: CommandContext, respond: (Call) throws -> CommandAnswer
+    ) async throws -> CommandHandler<CallDecider>.Outcome {
         let (room, callId) = try await currentCall(in: roomId, member: user)
         let built = command(ClientContext(actor: user, callId: callId, room: room, now: context.now))
         return try await calls.execute(
-            built, named: built.name, on: Self.streamId(callId: callId), context: context, respond: respond
-        ).response
+            built, named: built.name, on: StreamName.call(callId).streamId, context: context, respond: respond)
     }
 
     /// A policy's command on a call (no room snapshot needed).
@@ -81,8 +78,8 @@ public struct RoomCalls: Sendable {
         -> [CallEvent]
     {
         try await calls.execute(
-            command, named: command.name, on: Self.streamId(callId: callId), context: context
-        ) { _ in CommandResponse(status: 200) }.events
+            command, named: command.name, on: StreamName.call(callId).streamId, context: context
+        ).events
     }
 
     /// The id of the room's current call, for a member of its roster (the call's state and its live feed).
@@ -118,15 +115,13 @@ public struct RoomCalls: Sendable {
 
     public func loadCall(_ callId: String) async throws -> Call {
         CallDecider.replay(
-            try await store.readStream(Self.streamId(callId: callId)).map { try $0.decode(as: CallEvent.self) })
+            try await store.readStream(StreamName.call(callId).streamId).map { try $0.decode(as: CallEvent.self) })
     }
 
     private func startCall(
         _ callId: String, replacing previous: String?, in roomId: RoomId, context: CommandContext
     ) async throws {
         let command = RoomCommand.startCall(StartRoomCall(callId: callId, replacing: previous))
-        _ = try await rooms.execute(command, named: command.name, on: roomId.streamId, context: context) { _ in
-            CommandResponse(status: 200)
-        }
+        _ = try await rooms.execute(command, named: command.name, on: roomId.streamId, context: context)
     }
 }

@@ -1,12 +1,12 @@
 import AtriumDomain
+import AtriumStore
 import Foundation
-import Logging
 
 /// Runs commands against one kind of aggregate: load its stream, decide, append — the flow of
 /// every write in Atrium.
 ///
 /// On a concurrent write the command is decided again on the fresh state (a bounded number of
-/// times). The response is built from the state the command produced, never re-read from a read model.
+/// times). The answer is built from the state the command produced, never re-read from a read model.
 public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
     public let store: EventStore
     public var maxAttempts: Int
@@ -16,21 +16,16 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
         self.maxAttempts = maxAttempts
     }
 
-    /// What happened to a command.
-    public struct Outcome: Sendable {
-        public var response: CommandResponse
-        /// True when this was a retry answered with the stored first result.
-        public var replayed: Bool
-        public var events: [D.Event]
-    }
+    public typealias Outcome = CommandOutcome<D.Event>
 
     /// - Parameters:
     ///   - isNewStream: the command creates its stream (a fresh id), so there is nothing to load.
-    ///   - respond: builds the response from the aggregate's state after the command.
+    ///   - respond: builds the answer from the aggregate's state after the command; a command no
+    ///     client waits on (a policy's) needs none.
     public func execute(
         _ command: D.Command, named commandName: String, on stream: String, isNewStream: Bool = false,
         context: CommandContext, repeatability: Repeatability? = nil,
-        respond: (D.State) throws -> CommandResponse
+        respond: (D.State) throws -> CommandAnswer = { _ in .unread }
     ) async throws -> Outcome {
         do {
             let outcome = try await decideAndAppend(
@@ -51,7 +46,7 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
     private func decideAndAppend(
         _ command: D.Command, named commandName: String, on stream: String, isNewStream: Bool,
         context: CommandContext, repeatability: Repeatability?,
-        respond: (D.State) throws -> CommandResponse
+        respond: (D.State) throws -> CommandAnswer
     ) async throws -> Outcome {
         // A retry of a command on an existing stream would be decided against the state it already
         // changed, so look for its stored result first. A new stream's retry is caught by the
@@ -78,11 +73,10 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                 if let repeatability, let stored = try await storedOutcome(for: repeatability) { return stored }
                 throw error
             }
-            let response = try respond(D.replay(events, from: state))
+            let answer = try respond(D.replay(events, from: state))
             let stored = repeatability.map {
                 StoredCommandResult(
-                    requestId: $0.requestId, firstSent: $0.firstSent, operation: $0.operation, status: response.status,
-                    headers: response.headers, body: response.body)
+                    requestId: $0.requestId, firstSent: $0.firstSent, operation: $0.operation, answer: answer)
             }
             guard !events.isEmpty else {
                 // Nothing changed, but a retry must still get this answer, not one decided on whatever
@@ -92,7 +86,7 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                 {
                     return first
                 }
-                return Outcome(response: response, replayed: false, events: [])
+                return Outcome(answer: answer, replayed: false, events: [])
             }
 
             let metadata = EventMetadata(
@@ -105,7 +99,7 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                     events: try events.map { try NewEvent($0, metadata: metadata) }, recordedAt: context.now,
                     result: stored)
                 CommandMetrics.appended(after: ContinuousClock.now - appendStarted)
-                return Outcome(response: response, replayed: false, events: events)
+                return Outcome(answer: answer, replayed: false, events: events)
             } catch StoreError.wrongExpectedVersion {
                 CommandMetrics.conflicted(commandName)
                 continue  // someone else wrote first: decide again on what they wrote
@@ -125,9 +119,6 @@ public struct CommandHandler<D: Decider>: Sendable where D.Event: EventCodable {
                 .conflict, "Repeatability-Request-ID \(repeatability.requestId) was already used for another request.",
                 target: "Repeatability-Request-ID")
         }
-        return Outcome(
-            response: CommandResponse(status: stored.status, headers: stored.headers, body: stored.body),
-            replayed: true,
-            events: [])
+        return Outcome(answer: stored.answer, replayed: true, events: [])
     }
 }

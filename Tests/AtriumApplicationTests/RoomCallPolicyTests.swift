@@ -1,4 +1,4 @@
-import AtriumAPI
+import AtriumApplication
 import AtriumDomain
 import AtriumProjections
 import AtriumStore
@@ -12,57 +12,16 @@ import Testing
 struct RoomCallPolicyTests {
     static let logger = TestDatabase.logger
 
-    static func user(_ name: String) -> CommunicationIdentifier {
-        CommunicationIdentifier(rawId: "8:acs:resource_\(name)")!
-    }
-
-    /// A room whose roster is `members`, all Presenters unless said otherwise.
-    static func makeRoom(
-        _ store: EventStore, _ members: [(CommunicationIdentifier, Role)], now: Date = Date()
-    ) async throws -> RoomId {
-        var generator = SystemRandomNumberGenerator()
-        let roomId = RoomId.random(using: &generator)
-        let command = RoomCommand.create(
-            CreateRoom(
-                roomId: roomId, now: Timestamp.normalized(now),
-                participants: members.map { RosterChange(rawId: $0.0.rawId, action: .set(role: $0.1.rawValue)) }))
-        _ = try await CommandHandler<RoomDecider>(store: store).execute(
-            command, named: command.name, on: roomId.streamId, isNewStream: true,
-            context: CommandContext(actor: "application", now: Timestamp.normalized(now))
-        ) { _ in CommandResponse(status: 201) }
-        return roomId
-    }
-
-    static func roomCommand(_ command: RoomCommand, _ roomId: RoomId, _ store: EventStore) async throws {
-        _ = try await CommandHandler<RoomDecider>(store: store).execute(
-            command, named: command.name, on: roomId.streamId,
-            context: CommandContext(actor: "application", now: Timestamp.normalized(Date()))
-        ) { _ in CommandResponse(status: 200) }
-    }
-
-    static func join(_ calls: RoomCalls, _ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
-        _ = try await calls.join(
-            roomId, as: user, context: CommandContext(actor: user.rawId, now: Timestamp.normalized(Date()))
-        ) { _ in CommandResponse(status: 200) }
-    }
-
-    static func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        Issue.record("condition not met within 10 s")
-    }
-
     @Test func roomChangesReachTheLiveCallWithThePolicyAsActorAndTheEventAsCause() async throws {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: Self.logger)
             let calls = RoomCalls(store: store)
-            let (alice, bob, carol) = (Self.user("alice"), Self.user("bob"), Self.user("carol"))
-            let roomId = try await Self.makeRoom(
+            let (alice, bob, carol) = (
+                RoomCallSteps.user("alice"), RoomCallSteps.user("bob"), RoomCallSteps.user("carol")
+            )
+            let roomId = try await RoomCallSteps.makeRoom(
                 store, [(alice, .presenter), (bob, .collaborator), (carol, .attendee)])
-            for member in [alice, bob, carol] { try await Self.join(calls, roomId, member) }
+            for member in [alice, bob, carol] { try await RoomCallSteps.join(calls, roomId, member) }
             let callId = try #require(try await calls.loadRoom(roomId).currentCallId)
 
             let policy = LogConsumer(
@@ -71,22 +30,22 @@ struct RoomCallPolicyTests {
             let running = Task { try await policy.run() }
             defer { running.cancel() }
 
-            try await Self.roomCommand(
+            try await RoomCallSteps.roomCommand(
                 .changeRoster(
                     ChangeRoster(
                         changes: [
                             RosterChange(rawId: bob.rawId, action: .set(role: "Consumer")),
                             RosterChange(rawId: carol.rawId, action: .remove),
                         ])), roomId, store)
-            try await Self.eventually {
+            try await RoomCallSteps.eventually {
                 let call = try await calls.loadCall(callId)
                 return call.participant(carol.rawId) == nil && call.participant(bob.rawId)?.role == .consumer
             }
-            try await Self.roomCommand(.delete(DeleteRoom()), roomId, store)
-            try await Self.eventually { try await calls.loadCall(callId).lifecycle == .ended }
+            try await RoomCallSteps.roomCommand(.delete(DeleteRoom()), roomId, store)
+            try await RoomCallSteps.eventually { try await calls.loadCall(callId).lifecycle == .ended }
 
             let room = try await store.readStream(roomId.streamId)
-            let call = try await store.readStream(RoomCalls.streamId(callId: callId))
+            let call = try await store.readStream(StreamName.call(callId).streamId)
             let byPolicy = call.filter { $0.metadata.actor == RoomCallPolicy.actor }
             #expect(
                 byPolicy.map(\.eventType) == [
@@ -116,13 +75,13 @@ struct RoomCallPolicyTests {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: Self.logger)
             let calls = RoomCalls(store: store)
-            let alice = Self.user("alice")
-            let roomId = try await Self.makeRoom(store, [(alice, .presenter)])
-            try await Self.join(calls, roomId, alice)
+            let alice = RoomCallSteps.user("alice")
+            let roomId = try await RoomCallSteps.makeRoom(store, [(alice, .presenter)])
+            try await RoomCallSteps.join(calls, roomId, alice)
             let callId = try #require(try await calls.loadRoom(roomId).currentCallId)
             // Seen from 181 days on, the room's window has closed.
             let expiry = RoomExpiryPolicy(
-                roomCalls: calls, client: client, logger: Self.logger,
+                roomCalls: calls, calls: CallReadModel(client: client, logger: Self.logger), logger: Self.logger,
                 clock: { Date().addingTimeInterval(181 * 24 * 3600) })
             #expect(try await expiry.sweep() == 1)
             #expect(try await expiry.sweep() == 0)
@@ -135,20 +94,20 @@ struct RoomCallPolicyTests {
         try await TestDatabase.with { client in
             let store = EventStore(client: client, logger: Self.logger)
             let calls = RoomCalls(store: store)
-            let users = (0..<20).map { Self.user("u\($0)") }
+            let users = (0..<20).map { RoomCallSteps.user("u\($0)") }
             var rooms: [RoomId] = []
-            for _ in 0..<10 { rooms.append(try await Self.makeRoom(store, users.map { ($0, .attendee) })) }
+            for _ in 0..<10 { rooms.append(try await RoomCallSteps.makeRoom(store, users.map { ($0, .attendee) })) }
             // 200 users' sessions: join, and half of them leave again, all at once across 10 rooms.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for room in rooms {
                     for (index, user) in users.enumerated() {
                         group.addTask {
-                            try await Self.join(calls, room, user)
+                            try await RoomCallSteps.join(calls, room, user)
                             if index.isMultiple(of: 2) {
                                 _ = try await calls.perform(
                                     { .leave($0) }, in: room, as: user,
                                     context: CommandContext(actor: user.rawId, now: Timestamp.normalized(Date()))
-                                ) { _ in CommandResponse(status: 200) }
+                                ) { _ in CommandAnswer(code: 200) }
                             }
                         }
                     }

@@ -1,8 +1,8 @@
 import AtriumDomain
+import AtriumProjections
 import AtriumStore
 import Foundation
 import Logging
-import PostgresNIO
 import ServiceLifecycle
 
 /// validUntil reached → the room's call ends.
@@ -15,17 +15,17 @@ public struct RoomExpiryPolicy: Service {
     public static let actor = "policy:room-expiry"
 
     let roomCalls: RoomCalls
-    let client: PostgresClient
+    let calls: CallReadModel
     let logger: Logger
     let interval: Duration
     let clock: @Sendable () -> Date
 
     public init(
-        roomCalls: RoomCalls, client: PostgresClient, logger: Logger, interval: Duration = .seconds(1),
+        roomCalls: RoomCalls, calls: CallReadModel, logger: Logger, interval: Duration = .seconds(1),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.roomCalls = roomCalls
-        self.client = client
+        self.calls = calls
         self.logger = logger
         self.interval = interval
         self.clock = clock
@@ -48,13 +48,8 @@ public struct RoomExpiryPolicy: Service {
     @discardableResult
     public func sweep() async throws -> Int {
         let now = Timestamp.normalized(clock())
-        let rows = try await client.query(
-            """
-            SELECT c.call_id FROM calls c JOIN rooms r ON r.room_id = c.room_id
-             WHERE c.state = 'Active' AND r.valid_until <= \(now)
-            """, logger: logger)
         var ended = 0
-        for try await callId in rows.decode(String.self) {
+        for callId in try await calls.activeCallsOfExpiredRooms(at: now) {
             let context = CommandContext(actor: Self.actor, now: now)
             if try await !roomCalls.apply(.end(.roomExpired, now: now), toCall: callId, context: context).isEmpty {
                 ended += 1
