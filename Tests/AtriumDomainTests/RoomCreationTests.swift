@@ -28,7 +28,8 @@ struct RoomCreationTests {
     func validFromDefaultsToNow() {
         let validUntil = now.addingTimeInterval(days(7))
         #expect(
-            when(create(validUntil: validUntil), RoomDecider.initialState) == then(created(validFrom: now, validUntil: validUntil)))
+            when(create(validUntil: validUntil), RoomDecider.initialState)
+                == then(created(validFrom: now, validUntil: validUntil)))
     }
 
     @Test("explicit validFrom, validUntil and pstnDialOutEnabled are kept")
@@ -36,10 +37,13 @@ struct RoomCreationTests {
         let validFrom = now.addingTimeInterval(days(1))
         let validUntil = now.addingTimeInterval(days(2))
         #expect(
-            when(create(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true), RoomDecider.initialState)
+            when(
+                create(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true), RoomDecider.initialState
+            )
                 == then(created(validFrom: validFrom, validUntil: validUntil, pstnDialOutEnabled: true)))
         #expect(
-            when(create(pstnDialOutEnabled: false), RoomDecider.initialState) == then(created(pstnDialOutEnabled: false)))
+            when(create(pstnDialOutEnabled: false), RoomDecider.initialState)
+                == then(created(pstnDialOutEnabled: false)))
     }
 
     @Test("a window that started in the past is fine as long as it has not ended")
@@ -81,7 +85,8 @@ struct RoomCreationTests {
     @Test("a window one second longer than 180 days is refused")
     func longerThan180Days() {
         let validUntil = now.addingTimeInterval(days(180) + 1)
-        #expect(when(create(validFrom: now, validUntil: validUntil), RoomDecider.initialState) == refused(rangeTooLarge))
+        #expect(
+            when(create(validFrom: now, validUntil: validUntil), RoomDecider.initialState) == refused(rangeTooLarge))
         #expect(
             rangeTooLarge
                 == DomainError(
@@ -95,7 +100,9 @@ struct RoomCreationTests {
 
     @Test("a window that has already ended is refused")
     func validUntilInThePast() {
-        #expect(when(create(validUntil: now.addingTimeInterval(-1)), RoomDecider.initialState) == refused(rangeEndInThePast))
+        #expect(
+            when(create(validUntil: now.addingTimeInterval(-1)), RoomDecider.initialState) == refused(rangeEndInThePast)
+        )
         #expect(
             when(
                 create(validFrom: now.addingTimeInterval(-days(2)), validUntil: now.addingTimeInterval(-days(1))),
@@ -116,7 +123,9 @@ struct RoomCreationTests {
         #expect(
             when(create(validFrom: validUntil.addingTimeInterval(1), validUntil: validUntil), RoomDecider.initialState)
                 == refused(rangeTooLarge))
-        #expect(when(create(validFrom: validUntil, validUntil: validUntil), RoomDecider.initialState) == refused(rangeTooLarge))
+        #expect(
+            when(create(validFrom: validUntil, validUntil: validUntil), RoomDecider.initialState)
+                == refused(rangeTooLarge))
     }
 
     @Test("a room that already exists cannot be created again")
@@ -139,10 +148,14 @@ struct RoomCreationTests {
     @Test("Collaborator is a role only from api-version 2025-03-13 on, at creation too")
     func collaboratorAtCreation() {
         #expect(
-            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2024_04_15), RoomDecider.initialState)
+            when(
+                create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2024_04_15),
+                RoomDecider.initialState)
                 == refused(invalidRole("Collaborator", validRoles: rolesBefore2025)))
         #expect(
-            when(create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2025_03_13), RoomDecider.initialState)
+            when(
+                create(participants: [upsert(alice, "Collaborator")], apiVersion: .v2025_03_13),
+                RoomDecider.initialState)
                 == then(created(), added(alice, .collaborator)))
     }
 }
