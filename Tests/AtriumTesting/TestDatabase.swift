@@ -24,16 +24,20 @@ public enum TestDatabase {
             throw Unconfigured()
         }
         let admin = try DatabaseURL.configuration(from: url)
-        let name = "atrium_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let name = uniqueName("atrium_test")
+        // A copy of a database migrated once per schema: migrating each test's database (one
+        // transaction of every table and function) held back, cluster-wide, the log's read barrier
+        // of every other test running beside it, and took most of a small test's time.
+        let template = try await templates.migrated(schema, admin: admin)
         _ = try await withClient(admin, maximumConnections: 2) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            try await client.query(
+                PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"), logger: logger)
         }
         var configuration = admin
         configuration.database = name
         let result = await Result {
             try await withClient(configuration, maximumConnections: maximumConnections) { client in
-                try await Migrator(client: client, logger: logger).migrate(schema)
-                return try await body(client)
+                try await body(client)
             }
         }
         // DROP DATABASE forces a checkpoint and holds a transaction id meanwhile (seconds under load);
@@ -46,6 +50,57 @@ public enum TestDatabase {
             }
         }
         return try result.get()
+    }
+
+    private static let templates = Templates()
+
+    static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+    }
+
+    /// The migrated template databases, one per schema, named by its fingerprint: made once (by
+    /// this process or an earlier one) and reused.
+    private actor Templates {
+        private var ready: [String: Task<String, any Error>] = [:]
+
+        func migrated(_ schema: DatabaseSchema, admin: PostgresClient.Configuration) async throws -> String {
+            let name = "atrium_template_\(schema.fingerprint.prefix(20))"
+            if let task = ready[name], let made = try? await task.value { return made }
+            let task = Task { try await Self.make(name, schema: schema, admin: admin) }
+            ready[name] = task
+            return try await task.value
+        }
+
+        /// Migrated under a name of its own, then renamed: a template that exists is complete.
+        private static func make(
+            _ name: String, schema: DatabaseSchema, admin: PostgresClient.Configuration
+        ) async throws -> String {
+            let exists = try await withClient(admin, maximumConnections: 2) { client in
+                let rows = try await client.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+                return try await rows.collect().count > 0
+            }
+            guard !exists else { return name }
+            let building = uniqueName("atrium_template_building")
+            _ = try await withClient(admin, maximumConnections: 2) { client in
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(building)"), logger: logger)
+            }
+            var configuration = admin
+            configuration.database = building
+            _ = try await withClient(configuration, maximumConnections: 2) { client in
+                try await Migrator(client: client, logger: logger).migrate(schema)
+            }
+            try await withClient(admin, maximumConnections: 2) { client in
+                do {
+                    try await client.query(
+                        PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: logger)
+                } catch {
+                    // Another process made it meanwhile: use theirs.
+                    _ = try? await client.query(
+                        PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(building)"), logger: logger)
+                }
+            }
+            return name
+        }
     }
 
     /// Runs a client for the duration of `body`.

@@ -19,6 +19,13 @@ public struct DatabaseSchema: Sendable {
             .sorted { $0.name < $1.name }
     }
 
+    /// One checksum over every file's name and text: equal fingerprints, equal schemas.
+    public var fingerprint: String {
+        Checksum.sha256(
+            (migrations.map { "\($0.name) \($0.checksum)" } + functions.map { "\($0.name) \($0.checksum)" })
+                .joined(separator: "\n"))
+    }
+
     /// The schema this binary was built with.
     public static let embedded = DatabaseSchema(files: EmbeddedMigrations.files.map { ($0.key, $0.value) })
 
