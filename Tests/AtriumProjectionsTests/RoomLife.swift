@@ -98,14 +98,14 @@ struct RoomLife: Sendable {
 
     private func leave(_ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
         _ = try await calls.perform(
-            { .leave($0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now)
-        ) { _ in CommandAnswer(code: 200) }
+            { .leave($0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now),
+            respond: { _ in CommandAnswer(code: 200) })
     }
 
     private func act(_ action: InCallAction, _ roomId: RoomId, _ user: CommunicationIdentifier) async throws {
         _ = try await calls.perform(
-            { .act(action, $0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now)
-        ) { _ in CommandAnswer(code: 200) }
+            { .act(action, $0) }, in: roomId, as: user, context: CommandContext(actor: user.rawId, now: now),
+            respond: { _ in CommandAnswer(code: 200) })
     }
 }
 

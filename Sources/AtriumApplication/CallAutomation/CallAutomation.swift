@@ -51,14 +51,14 @@ public struct CallAutomation: Sendable {
                     throw DomainError(.conflict, "The connection was not made; retry the request.")
                 }
                 return try respond(Connected(call: call, connection: connection, correlationId: correlationId))
-            }
-        ) { room, callId in
-            .connect(
-                ConnectCall(
-                    connectionId: connectionId, callId: callId, callbackUri: callbackUri,
-                    operationContext: operationContext, application: application, room: room, now: context.now,
-                    apiVersion: apiVersion))
-        }
+            },
+            command: { room, callId in
+                .connect(
+                    ConnectCall(
+                        connectionId: connectionId, callId: callId, callbackUri: callbackUri,
+                        operationContext: operationContext, application: application, room: room, now: context.now,
+                        apiVersion: apiVersion))
+            })
     }
 
     /// A connection's action on its call.

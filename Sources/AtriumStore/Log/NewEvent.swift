@@ -9,8 +9,9 @@ public struct NewEvent: Sendable {
     public var data: Data
     public var metadata: EventMetadata
 
-    public init(eventId: UUID = .random(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata)
-    {
+    public init(
+        eventId: UUID = .random(), eventType: String, schemaVersion: Int = 1, data: Data, metadata: EventMetadata
+    ) {
         self.eventId = eventId
         self.eventType = eventType
         self.schemaVersion = schemaVersion
