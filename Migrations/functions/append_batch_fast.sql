@@ -51,7 +51,9 @@ BEGIN
         END IF;
 
         IF v_current IS NOT NULL THEN
-            PERFORM store_command_result(v_result);
+            IF v_result IS NOT NULL THEN  -- most commands store none: no call for them
+                PERFORM store_command_result(v_result);
+            END IF;
             FOR k IN 1 .. v_count LOOP
                 v_items := v_items || i;
                 v_indexes := v_indexes || (v_first + k - 1);
