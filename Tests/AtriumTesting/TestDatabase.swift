@@ -94,9 +94,12 @@ public enum TestDatabase {
                     try await client.query(
                         PostgresQuery(unsafeSQL: "ALTER DATABASE \(building) RENAME TO \(name)"), logger: logger)
                 } catch {
-                    // Another process made it meanwhile: use theirs.
                     _ = try? await client.query(
                         PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(building)"), logger: logger)
+                    // Another process made it meanwhile: use theirs. Otherwise the rename's error is the failure.
+                    let rows = try await client.query(
+                        "SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+                    guard try await rows.collect().count > 0 else { throw error }
                 }
             }
             return name

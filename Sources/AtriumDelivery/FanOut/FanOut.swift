@@ -33,14 +33,10 @@ public struct FanOut: LogConsumerHandler {
     private static let deletion = SubscriptionEvent.deleted(SubscriptionDeleted()).eventType
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
-        let deletedStreams = events.filter { $0.eventType == Self.deletion }.map(\.streamId)
-        if !deletedStreams.isEmpty {
+        let deleted = events.filter { $0.eventType == Self.deletion }.compactMap { $0.aggregateId(in: .subscription) }
+        if !deleted.isEmpty {
             try await transaction.query(
-                """
-                DELETE FROM outbox
-                 WHERE destination IS NULL
-                   AND subscription IN (SELECT stream_entity_id(s) FROM unnest(\(deletedStreams)::text[]) AS s)
-                """, logger: logger)
+                "DELETE FROM outbox WHERE destination IS NULL AND subscription = ANY(\(deleted))", logger: logger)
         }
         let subscriptions = try await SubscriptionDirectory.all(on: transaction, logger: logger)
         var rows = OutboxRows()

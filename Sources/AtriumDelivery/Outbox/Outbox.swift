@@ -61,8 +61,9 @@ public struct Outbox: Sendable {
     /// Due rows of validated subscriptions, and call connections' callbacks, oldest first within
     /// each endpoint's share, leased to this worker. A subscription's rows wait until the fan-out
     /// has passed its creation: rows left by an earlier subscription of the same name, deleted
-    /// since, are purged by then (FanOut), never delivered to this one. Retried rows come first within an endpoint: a
-    /// failing endpoint's probe is its oldest failure, which moves on towards its dead letter. A
+    /// since, are purged by then (FanOut), never delivered to this one. Retried rows come first
+    /// within an endpoint: a failing endpoint's probe is its oldest failure, which moves on towards
+    /// its dead letter. A
     /// callback waits while an earlier one of its connection is pending (in flight or waiting to be
     /// retried): a connection hears its callbacks in order.
     func claim(_ limits: ClaimLimits) async throws -> [Claimed] {
