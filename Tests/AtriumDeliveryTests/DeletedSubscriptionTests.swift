@@ -22,7 +22,7 @@ struct DeletedSubscriptionTests {
                 try await waitUntil { try await Self.rows(client, of: "gone") == 1 }
 
                 try await store.append(
-                    to: "subscription-gone", expected: .any,
+                    to: StreamName(.subscription, id: "gone").streamId, expected: .any,
                     events: [
                         try NewEvent(
                             SubscriptionEvent.deleted(SubscriptionDeleted()), metadata: PublishingFixture.metadata)
