@@ -151,7 +151,10 @@ struct Serve: AsyncParsableCommand {
             server: server,
             configuration: .atrium(address: .hostname(host, port: port), bounds: bounds, logger: logger),
             // Each reported to the deadline while it runs: a stop held up says by whom.
-            services: ([client] + policies + publishing).map { deadline.tracking($0, as: "\(type(of: $0))") },
+            // Each left behind if it has not stopped 2 s after being told to: see `Abandonable`.
+            services: ([client] + policies + publishing).map {
+                deadline.tracking($0, as: "\(type(of: $0))", leftBehindAfter: .seconds(2))
+            },
             onServerRunning: { [tlsConfiguration] channel in
                 let url = "\(scheme)://\(Self.urlHost(host)):\(channel.localAddress?.port ?? port)"
                 Self.announce(url: url, key: key, source: keySource, selfSigned: tlsConfiguration?.selfSigned)

@@ -24,6 +24,8 @@ final class ShutdownDeadline: Sendable {
     /// What the stop still waits for (services by name, then the steps after them), so that the
     /// last resort can say what held it up.
     private let waitingFor = Mutex<[String]>([])
+    /// When the stop began: how long each service took to stop is logged at debug level.
+    private let armedAt = Mutex<ContinuousClock.Instant?>(nil)
 
     /// `limit`: the whole stop, the embedded PostgreSQL's included; the exit comes at 90% of it, which
     /// leaves time to stop that PostgreSQL.
@@ -41,13 +43,23 @@ final class ShutdownDeadline: Sendable {
             return true
         }
         guard armed else { return }
+        armedAt.withLock { $0 = ContinuousClock.now }
         let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) * 1e-18
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds * 0.9) { self.expire() }
     }
 
-    /// `service`, reported by `name` while it runs.
-    func tracking<Wrapped: Service>(_ service: Wrapped, as name: String) -> some Service {
-        Tracked(service, name: name, deadline: self)
+    /// `service`, reported by `name` while it runs. With `leftBehindAfter`, a service still running
+    /// that long after it was told to stop (or cancelled) is left behind: the stop goes on without it.
+    func tracking<Wrapped: Service>(_ service: Wrapped, as name: String, leftBehindAfter: Duration? = nil)
+        -> some Service
+    {
+        Tracked(service, name: name, deadline: self, leftBehindAfter: leftBehindAfter)
+    }
+
+    fileprivate func leftBehind(_ name: String, after grace: Duration) {
+        logger.warning(
+            "a service did not stop when told to; the stop goes on without it",
+            metadata: ["service": "\(name)", "waited": "\(grace)"])
     }
 
     fileprivate func began(_ name: String) {
@@ -57,6 +69,10 @@ final class ShutdownDeadline: Sendable {
     fileprivate func ended(_ name: String) {
         waitingFor.withLock { names in
             if let index = names.firstIndex(of: name) { names.remove(at: index) }
+        }
+        if let armedAt = armedAt.withLock({ $0 }) {
+            logger.debug(
+                "service stopped", metadata: ["service": "\(name)", "after": "\(ContinuousClock.now - armedAt)"])
         }
     }
 
@@ -88,21 +104,28 @@ final class ShutdownDeadline: Sendable {
     }
 }
 
-/// A service that tells the deadline when it starts and when it has finished.
+/// A service that tells the deadline when it starts and when it has finished; with `leftBehindAfter`,
+/// one that has not stopped that long after being told to is left behind (see `Abandonable`).
 private struct Tracked<Wrapped: Service>: Service {
     let wrapped: Wrapped
     let name: String
     let deadline: ShutdownDeadline
+    let leftBehindAfter: Duration?
 
-    init(_ wrapped: Wrapped, name: String, deadline: ShutdownDeadline) {
+    init(_ wrapped: Wrapped, name: String, deadline: ShutdownDeadline, leftBehindAfter: Duration?) {
         self.wrapped = wrapped
         self.name = name
         self.deadline = deadline
+        self.leftBehindAfter = leftBehindAfter
     }
 
     func run() async throws {
         deadline.began(name)
         defer { deadline.ended(name) }
-        try await wrapped.run()
+        guard let grace = leftBehindAfter else { return try await wrapped.run() }
+        let wrapped = wrapped
+        if try await Abandonable.run(grace: grace, { try await wrapped.run() }) == .leftBehind {
+            deadline.leftBehind(name, after: grace)
+        }
     }
 }
