@@ -124,7 +124,7 @@ struct Serve: AsyncParsableCommand {
             // Telephony and media: phone legs dialled and hung up, media operations timed.
             LogConsumer(
                 name: TelephonyPolicy.consumerName, store: store,
-                handler: TelephonyPolicy(gateway: SimulatedCarrier()), pace: .milliseconds(15)),
+                handler: TelephonyPolicy(gateway: SimulatedCarrier(), store: store), pace: .milliseconds(15)),
             LogConsumer(
                 name: MediaClockPolicy.consumerName, store: store, handler: MediaClockPolicy(store: store),
                 pace: .milliseconds(15)),

@@ -43,6 +43,17 @@ struct PlaySpecs {
         #expect(try after(finished("play-3"), on: call).media == CallMedia())
     }
 
+    @Test func aPlayThatFailsEndsAndTheNextStarts() throws {
+        let failure = PlayFailure.invalidFileFormat(sourceIndex: 1)
+        let call = liveCall(requested("play-1"), started("play-1"), requested("play-2"))
+        let fails = report(.playFailed(operationId: "play-1", failure: failure))
+        #expect(
+            when(fails, call)
+                == then(.playFailed(CallPlayFailed(operationId: "play-1", failure: failure)), started("play-2")))
+        #expect(try after(fails, on: call).media.playing?.operationId == "play-2")
+        #expect(failure.subCode == 8535 && PlayFailure.downloadFailed(sourceIndex: 0).subCode == 8536)
+    }
+
     @Test func aQueuedPlayCannotFinishBeforeItStarts() {
         let call = liveCall(requested("play-1"), started("play-1"), requested("play-2"))
         #expect(when(finished("play-2"), call) == nothingHappens())

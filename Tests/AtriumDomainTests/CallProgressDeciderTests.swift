@@ -35,6 +35,38 @@ struct PhoneLegReportSpecs {
         #expect(when(report(.legHungUp(rawId: phone)), liveCall(dialling(phone))) == nothingHappens())
     }
 
+    @Test func aRingingLegIsRecordedOnceAndStaysConnecting() throws {
+        let ringing = report(.legRinging(rawId: phone, sipCode: 180))
+        #expect(
+            when(ringing, liveCall(dialling(phone)))
+                == then(.dialOutRinging(CallDialOutRinging(rawId: phone, sipCode: 180))))
+        let rung = try after(ringing, on: liveCall(dialling(phone)))
+        #expect(rung.participant(phone)?.state == .connecting)
+        // A 183 after the 180 (or the 180 again) adds nothing; an answered leg rings no more.
+        #expect(when(report(.legRinging(rawId: phone, sipCode: 183)), rung) == nothingHappens())
+        #expect(when(ringing, liveCall(dialling(phone), answered(phone))) == nothingHappens())
+    }
+
+    @Test func aFarEndsHangUpIsRecordedWithItsCause() {
+        #expect(
+            when(
+                report(.legHungUp(rawId: phone, cause: "BYE from the far end")),
+                liveCall(dialling(phone), answered(phone)))
+                == then(.participantLeft(CallParticipantLeft(rawId: phone, cause: "BYE from the far end"))))
+    }
+
+    /// A SIP trunk's final answers, as ACS reports them.
+    @Test func aSIPStatusGivesItsReason() {
+        let reasons: [(Int, PhoneLegFailure.Reason)] = [
+            (486, .busy), (600, .busy), (603, .declined), (408, .noAnswer), (480, .noAnswer), (404, .unreachable),
+            (484, .unreachable), (604, .unreachable), (403, .forbidden), (500, .failed), (503, .failed), (488, .failed),
+        ]
+        for (code, reason) in reasons {
+            let failure = PhoneLegFailure(sipCode: code, sipReason: "as sent")
+            #expect(failure.reason == reason && failure.sipCode == code && failure.sipReason == "as sent", "\(code)")
+        }
+    }
+
     @Test func anAnswerAfterTheDialWasCanceledChangesNothing() throws {
         let canceled = try after(
             automate(.cancelAdd(invitationId: "invitation-1", operationContext: nil)), on: liveCall(dialling(phone)))
@@ -71,7 +103,12 @@ struct LateAndRepeatedReportSpecs {
         (.legAnswered(rawId: phone), liveCall(dialling(phone))),
         (.legFailed(rawId: phone, failure: .init(.declined)), liveCall(dialling(phone))),
         (.legHungUp(rawId: phone), liveCall(dialling(phone), answered(phone))),
+        (.legRinging(rawId: phone, sipCode: 180), liveCall(dialling(phone))),
         (.playFinished(operationId: "play-1"), liveCall(.playRequested(play("play-1")), .playStarted(step("play-1")))),
+        (
+            .playFailed(operationId: "play-1", failure: .downloadFailed(sourceIndex: 0)),
+            liveCall(.playRequested(play("play-1")), .playStarted(step("play-1")))
+        ),
         (.recognizeTimedOut(operationId: "recognize-1", collected: 0), liveCall(.recognizeStarted(dtmfRecognition()))),
         (.tonesSent(operationId: "send-1"), liveCall(.dtmfSendRequested(sendingTones([.one, .two])))),
         (.invitationExpired(invitationId: "invitation-1"), liveCall(invitedByApplication(bob))),

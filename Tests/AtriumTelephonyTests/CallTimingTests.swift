@@ -77,7 +77,7 @@ struct CallTimingTests {
             try await Self.automate(.add(add), on: callId, store)
             let events = try await store.readStream(StreamName.call(callId).streamId)
 
-            let policy = TelephonyPolicy(gateway: SimulatedCarrier())
+            let policy = TelephonyPolicy(gateway: SimulatedCarrier(), store: store)
             try await Self.handle(policy, events, client)
             try await Self.handle(policy, events, client)  // the same batch after a crash
             let scheduled = try await Self.timers(client)
@@ -126,9 +126,11 @@ struct CallTimingTests {
             try await Self.automate(.play(play, interrupt: false), on: callId, store)
             let events = try await store.readStream(StreamName.call(callId).streamId)
             try await Self.handle(MediaClockPolicy(store: store), events, client)
+            #expect(try await Self.timers(client).isEmpty, "the media clock leaves a play's end to the gateway")
+            try await Self.handle(TelephonyPolicy(gateway: SimulatedCarrier(), store: store), events, client)
             let scheduled = try await Self.timers(client)
             #expect(scheduled.count == 1)
-            // Four seconds of file, then 29 characters at 15 a second.
+            // The simulated carrier: four seconds of file, then 29 characters at 15 a second.
             #expect(scheduled.first.map { abs($0.dueIn - (4 + 29.0 / 15)) < 0.01 } == true, "\(scheduled)")
 
             try await Self.automate(.cancelMedia, on: callId, store)
@@ -156,7 +158,7 @@ struct CallTimingTests {
             let started = try #require(try await store.readStream(StreamName.call(callId).streamId).last)
             #expect(started.eventType == "CallRecognizeStarted")
 
-            try await Self.handle(TelephonyPolicy(gateway: SimulatedCarrier()), [started], client)
+            try await Self.handle(TelephonyPolicy(gateway: SimulatedCarrier(), store: store), [started], client)
             try await Self.handle(MediaClockPolicy(store: store), [started], client)
             let scheduled = try await Self.timers(client).map { ($0.progress.contains("tonesPressed"), $0.dueIn) }
             // The line (…0030 presses 3 then #) answers a second after the 3 s prompt; silence ends 5 s after it.

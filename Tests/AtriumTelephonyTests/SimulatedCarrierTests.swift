@@ -1,4 +1,5 @@
 import AtriumDomain
+import Foundation
 import Testing
 
 @testable import AtriumTelephony
@@ -6,12 +7,13 @@ import Testing
 /// The simulated carrier's documented number patterns: the last four digits script the outcome.
 struct SimulatedCarrierTests {
     let carrier = SimulatedCarrier()
+    let cause = CarrierCause(correlationId: UUID(), causationId: UUID())
 
     func place(_ number: String, timeout: Duration = .seconds(30)) async throws -> [CarrierReport] {
         try await carrier.place(
             OutboundCall(
                 leg: PhoneLeg(callId: "c", rawId: "4:" + number), callerId: "+18005550100", ringingTimeout: timeout,
-                legId: "leg"))
+                legId: "leg", cause: cause))
     }
 
     @Test func answersAfterAsManySecondsAsItsThirdToLastDigitSays() async throws {
@@ -74,7 +76,7 @@ struct SimulatedCarrierTests {
     @Test func sendingTonesTakesAFifthOfASecondEach() async throws {
         let leg = PhoneLeg(callId: "c", rawId: "4:+14255550100")
         #expect(
-            try await carrier.sendTones([.one, .two, .pound], to: leg, operationId: "op") == [
+            try await carrier.sendTones([.one, .two, .pound], to: leg, operationId: "op", cause: cause) == [
                 CarrierReport(after: .milliseconds(600), .tonesSent(operationId: "op"))
             ])
     }

@@ -88,7 +88,7 @@ def test_the_interpreter_is_dialled_answers_presses_two_and_the_call_ends(atrium
         assert entry["actor"] == "carrier:simulated" and entry["causationId"] == recognize["eventId"], entry
     play_started = by_type["CallPlayStarted"][0]
     completed = by_type["CallPlayCompleted"][0]
-    assert completed["actor"] == "policy:media" and completed["causationId"] == play_started["eventId"]
+    assert completed["actor"] == "carrier:simulated" and completed["causationId"] == play_started["eventId"]
     assert by_type["CallEnded"][0]["actor"] == "application" and by_type["CallEnded"][0]["command"] == "TerminateCall"
     assert len(by_type["CallDialOutAnswered"]) == 1
     # One story: every automated step runs under the call's correlation id, as its callbacks say.

@@ -127,6 +127,12 @@ enum CallbackPublication {
         case .playCanceled(let e):
             guard let play = before.media.play(e.operationId) else { return [] }
             return callback(to(play.connectionId), "PlayCanceled", play.operationContext, .canceled)
+        case .playFailed(let e):
+            guard let play = before.media.play(e.operationId) else { return [] }
+            let result = ResultInformation(code: 400, subCode: e.failure.subCode, message: e.failure.message)
+            return callback(
+                to(play.connectionId), "PlayFailed", play.operationContext, result,
+                [(key: "failedPlaySourceIndex", value: .number(Double(e.failure.sourceIndex)))])
         case .recognizeCompleted(let e):
             guard let operation = before.media.recognition?.operation else { return [] }
             let result: ResultInformation =

@@ -73,6 +73,8 @@ public struct CallParticipant: Equatable, Sendable {
     public var videoOn: Bool
     public var screenSharing: Bool
     public var onHold: Bool
+    /// A phone leg being dialled whose far end has answered provisionally (180/183).
+    public var ringing = false
 
     public init(
         rawId: String, role: Role?, state: State, muted: Bool = false, videoOn: Bool = false,

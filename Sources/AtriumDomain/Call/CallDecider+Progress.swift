@@ -7,20 +7,28 @@ extension CallDecider {
     static func decide(_ progress: CallProgress, _ call: Call) -> [CallEvent] {
         guard call.isActive else { return [] }
         switch progress {
-        case .legAnswered(let rawId):
+        case .legRinging(let rawId, let sipCode):
+            // Once per leg: a 180 after a 183 (or a retransmission) adds nothing the audit needs.
+            guard let leg = call.participant(rawId), leg.state == .connecting, !leg.ringing else { return [] }
+            return [.dialOutRinging(CallDialOutRinging(rawId: rawId, sipCode: sipCode))]
+        case .legAnswered(let rawId, let sipCode):
             guard call.participant(rawId)?.state == .connecting else { return [] }
-            return [.dialOutAnswered(CallDialOutAnswered(rawId: rawId))]
+            return [.dialOutAnswered(CallDialOutAnswered(rawId: rawId, sipCode: sipCode))]
         case .legFailed(let rawId, let failure):
             guard call.participant(rawId)?.state == .connecting else { return [] }
             return [.dialOutFailed(CallDialOutFailed(rawId: rawId, failure: failure))]
-        case .legHungUp(let rawId):
+        case .legHungUp(let rawId, let cause):
             guard call.participant(rawId)?.state == .connected else { return [] }
-            return afterDepartures([.participantLeft(CallParticipantLeft(rawId: rawId))], call)
+            return afterDepartures([.participantLeft(CallParticipantLeft(rawId: rawId, cause: cause))], call)
         case .tonesPressed(let rawId, let tones):
             return decideTones(tones, from: rawId, call)
         case .playFinished(let operationId):
             guard call.media.playing?.operationId == operationId else { return [] }
             return startingNextPlay(after: [.playCompleted(CallMediaOperationEvent(operationId: operationId))], call)
+        case .playFailed(let operationId, let failure):
+            guard call.media.playing?.operationId == operationId else { return [] }
+            return startingNextPlay(
+                after: [.playFailed(CallPlayFailed(operationId: operationId, failure: failure))], call)
         case .recognizeTimedOut(let operationId, let collected):
             guard let recognition = call.media.recognition, recognition.operation.operationId == operationId,
                 recognition.collected.count == collected

@@ -18,6 +18,7 @@ extension CallEvent: EventCodable {
         case .ended: "CallEnded"
         case .applicationConnected: "CallApplicationConnected"
         case .applicationDisconnected: "CallApplicationDisconnected"
+        case .dialOutRinging: "CallDialOutRinging"
         case .dialOutAnswered: "CallDialOutAnswered"
         case .dialOutFailed: "CallDialOutFailed"
         case .invitationExpired: "CallInvitationExpired"
@@ -27,6 +28,7 @@ extension CallEvent: EventCodable {
         case .playStarted: "CallPlayStarted"
         case .playCompleted: "CallPlayCompleted"
         case .playCanceled: "CallPlayCanceled"
+        case .playFailed: "CallPlayFailed"
         case .recognizeStarted: "CallRecognizeStarted"
         case .tonesReceived: "CallTonesReceived"
         case .recognizeCompleted: "CallRecognizeCompleted"
@@ -60,6 +62,7 @@ extension CallEvent: EventCodable {
         "CallEnded",
         "CallApplicationConnected",
         "CallApplicationDisconnected",
+        "CallDialOutRinging",
         "CallDialOutAnswered",
         "CallDialOutFailed",
         "CallInvitationExpired",
@@ -69,6 +72,7 @@ extension CallEvent: EventCodable {
         "CallPlayStarted",
         "CallPlayCompleted",
         "CallPlayCanceled",
+        "CallPlayFailed",
         "CallRecognizeStarted",
         "CallTonesReceived",
         "CallRecognizeCompleted",
@@ -99,6 +103,7 @@ extension CallEvent: EventCodable {
         case .ended(let e): try EventJSON.encode(e)
         case .applicationConnected(let e): try EventJSON.encode(e)
         case .applicationDisconnected(let e): try EventJSON.encode(e)
+        case .dialOutRinging(let e): try EventJSON.encode(e)
         case .dialOutAnswered(let e): try EventJSON.encode(e)
         case .dialOutFailed(let e): try EventJSON.encode(e)
         case .invitationExpired(let e): try EventJSON.encode(e)
@@ -108,6 +113,7 @@ extension CallEvent: EventCodable {
         case .playStarted(let e): try EventJSON.encode(e)
         case .playCompleted(let e): try EventJSON.encode(e)
         case .playCanceled(let e): try EventJSON.encode(e)
+        case .playFailed(let e): try EventJSON.encode(e)
         case .recognizeStarted(let e): try EventJSON.encode(e)
         case .tonesReceived(let e): try EventJSON.encode(e)
         case .recognizeCompleted(let e): try EventJSON.encode(e)
@@ -139,6 +145,7 @@ extension CallEvent: EventCodable {
         case "CallEnded": self = .ended(try EventJSON.decode(data))
         case "CallApplicationConnected": self = .applicationConnected(try EventJSON.decode(data))
         case "CallApplicationDisconnected": self = .applicationDisconnected(try EventJSON.decode(data))
+        case "CallDialOutRinging": self = .dialOutRinging(try EventJSON.decode(data))
         case "CallDialOutAnswered": self = .dialOutAnswered(try EventJSON.decode(data))
         case "CallDialOutFailed": self = .dialOutFailed(try EventJSON.decode(data))
         case "CallInvitationExpired": self = .invitationExpired(try EventJSON.decode(data))
@@ -148,6 +155,7 @@ extension CallEvent: EventCodable {
         case "CallPlayStarted": self = .playStarted(try EventJSON.decode(data))
         case "CallPlayCompleted": self = .playCompleted(try EventJSON.decode(data))
         case "CallPlayCanceled": self = .playCanceled(try EventJSON.decode(data))
+        case "CallPlayFailed": self = .playFailed(try EventJSON.decode(data))
         case "CallRecognizeStarted": self = .recognizeStarted(try EventJSON.decode(data))
         case "CallTonesReceived": self = .tonesReceived(try EventJSON.decode(data))
         case "CallRecognizeCompleted": self = .recognizeCompleted(try EventJSON.decode(data))

@@ -17,6 +17,7 @@ public enum CallEvent: Equatable, Sendable {
     // Call Automation: connections, participants added and held
     case applicationConnected(CallApplicationConnected)
     case applicationDisconnected(CallApplicationDisconnected)
+    case dialOutRinging(CallDialOutRinging)
     case dialOutAnswered(CallDialOutAnswered)
     case dialOutFailed(CallDialOutFailed)
     case invitationExpired(CallInvitationExpired)
@@ -27,6 +28,7 @@ public enum CallEvent: Equatable, Sendable {
     case playStarted(CallMediaOperationEvent)
     case playCompleted(CallMediaOperationEvent)
     case playCanceled(CallMediaOperationEvent)
+    case playFailed(CallPlayFailed)
     case recognizeStarted(RecognizeOperation)
     case tonesReceived(CallTonesReceived)
     case recognizeCompleted(CallRecognizeCompleted)
@@ -57,6 +59,13 @@ public struct CallParticipantJoined: Codable, Equatable, Sendable {
 
 public struct CallParticipantLeft: Codable, Equatable, Sendable {
     public var rawId: String
+    /// A phone leg's end as the network reported it ("BYE from the far end"); nil for a client's leave.
+    public var cause: String?
+
+    public init(rawId: String, cause: String? = nil) {
+        self.rawId = rawId
+        self.cause = cause
+    }
 }
 
 public struct CallParticipantRemoved: Codable, Equatable, Sendable {
@@ -180,9 +189,23 @@ public struct CallApplicationDisconnected: Codable, Equatable, Sendable {
     public var connectionId: String
 }
 
+/// The carrier reports the phone leg ringing (the far end's first provisional answer).
+public struct CallDialOutRinging: Codable, Equatable, Sendable {
+    public var rawId: String
+    /// 180, or 183 when the far end sends early media.
+    public var sipCode: Int
+}
+
 /// The carrier reports the phone leg answered: it is in the call.
 public struct CallDialOutAnswered: Codable, Equatable, Sendable {
     public var rawId: String
+    /// The final answer's status, when a SIP trunk carried the leg.
+    public var sipCode: Int?
+
+    public init(rawId: String, sipCode: Int? = nil) {
+        self.rawId = rawId
+        self.sipCode = sipCode
+    }
 }
 
 /// The phone leg never connected: busy, unanswered, declined or unreachable.
@@ -215,6 +238,12 @@ public struct CallParticipantHoldChanged: Codable, Equatable, Sendable {
 /// A media operation's step (started, completed, canceled, sent), named by its id.
 public struct CallMediaOperationEvent: Codable, Equatable, Sendable {
     public var operationId: String
+}
+
+/// A play that stopped because a source could not be played.
+public struct CallPlayFailed: Codable, Equatable, Sendable {
+    public var operationId: String
+    public var failure: PlayFailure
 }
 
 /// Keys pressed on a participant's line.

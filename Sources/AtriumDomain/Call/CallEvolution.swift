@@ -52,6 +52,8 @@ extension CallDecider {
             if let index = call.connections.firstIndex(where: { $0.connectionId == e.connectionId }) {
                 call.connections[index].isConnected = false
             }
+        case .dialOutRinging(let e):
+            call.update(e.rawId) { $0.ringing = true }
         case .dialOutAnswered(let e):
             call.update(e.rawId) { $0.state = .connected }
             call.pendingAdds.removeAll { $0.rawId == e.rawId }
@@ -73,8 +75,9 @@ extension CallDecider {
                 call.media.playing = call.media.queued.remove(at: index)
             }
         case .playCompleted(let e), .playCanceled(let e):
-            if call.media.playing?.operationId == e.operationId { call.media.playing = nil }
-            call.media.queued.removeAll { $0.operationId == e.operationId }
+            call.media.end(e.operationId)
+        case .playFailed(let e):
+            call.media.end(e.operationId)
         case .recognizeStarted(let operation):
             call.media.recognition = CallMedia.Recognition(operation: operation)
         case .tonesReceived(let e):

@@ -9,7 +9,7 @@ extension CallEvent {
             "call \(callId) started in room \(e.roomId) by \(e.startedBy)"
                 + (e.startedByRole.map { " (\($0.rawValue))" } ?? "")
         case .participantJoined(let e): "\(e.rawId) joined as \(e.role.rawValue)"
-        case .participantLeft(let e): "\(e.rawId) left"
+        case .participantLeft(let e): "\(e.rawId) left" + (e.cause.map { ": \($0)" } ?? "")
         case .participantRemoved(let e):
             "removed \(e.rawId) from the call" + (e.removedBy.map { " by \($0)" } ?? "") + ": \(e.reason.rawValue)"
         // Muting oneself and a policy's muting both record the participant as `mutedBy`: the
@@ -25,9 +25,11 @@ extension CallEvent {
         case .ended(let e): "call \(callId) ended: \(e.reason.rawValue)"
         case .applicationConnected(let e): "\(e.application) connected (connection \(e.connectionId))"
         case .applicationDisconnected(let e): "connection \(e.connectionId) hung up"
-        case .dialOutAnswered(let e): "\(e.rawId) answered"
+        case .dialOutRinging(let e): "\(e.rawId) ringing (SIP \(e.sipCode))"
+        case .dialOutAnswered(let e): "\(e.rawId) answered" + (e.sipCode.map { " (SIP \($0))" } ?? "")
         case .dialOutFailed(let e):
-            "\(e.rawId) did not connect: \(e.failure.reason.rawValue) (SIP \(e.failure.sipCode))"
+            "\(e.rawId) did not connect: \(e.failure.reason.rawValue) (SIP \(e.failure.sipCode)"
+                + (e.failure.sipReason.map { " \($0)" } ?? "") + ")"
         case .invitationExpired(let e): "\(e.rawId) did not join before the invitation timed out"
         case .addCanceled(let e): "adding \(e.rawId) canceled"
         case .holdChanged(let e): "\(e.rawId) \(e.onHold ? "put on hold" : "taken off hold")"
@@ -37,6 +39,8 @@ extension CallEvent {
         case .playStarted(let e): "play \(e.operationId) started"
         case .playCompleted(let e): "play \(e.operationId) completed"
         case .playCanceled(let e): "play \(e.operationId) canceled"
+        case .playFailed(let e):
+            "play \(e.operationId) failed at source \(e.failure.sourceIndex): \(e.failure.message) (\(e.failure.subCode))"
         case .recognizeStarted(let e): "listening for up to \(e.maxTonesToCollect) tones from \(e.targetRawId)"
         case .tonesReceived(let e): "\(e.rawId) pressed \(String(e.tones.map(\.character)))"
         case .recognizeCompleted(let e):

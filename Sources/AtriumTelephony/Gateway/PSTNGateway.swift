@@ -18,7 +18,15 @@ public protocol PSTNGateway: Sendable {
 
     func place(_ call: OutboundCall) async throws -> [CarrierReport]
     func hangUp(_ leg: PhoneLeg) async throws -> [CarrierReport]
-    func sendTones(_ tones: [DtmfTone], to leg: PhoneLeg, operationId: String) async throws -> [CarrierReport]
+    /// Holds the line (the far end hears nothing, and is not heard) or takes it off hold.
+    func hold(_ leg: PhoneLeg, onHold: Bool) async throws -> [CarrierReport]
+    func sendTones(_ tones: [DtmfTone], to leg: PhoneLeg, operationId: String, cause: CarrierCause) async throws
+        -> [CarrierReport]
+    /// Plays `operation` to the phone legs among its listeners (perhaps none): the reports say
+    /// when it ends (a loop ends only when stopped) or why it failed.
+    func play(_ operation: PlayOperation, to legs: [PhoneLeg], cause: CarrierCause) async throws -> [CarrierReport]
+    /// A play canceled: whatever of it is still playing stops.
+    func stopPlaying(_ operationId: String) async throws -> [CarrierReport]
     /// The line is asked for keys: a recognition (after its prompt) or continuous recognition
     /// listens to it from `after` on.
     func listen(to leg: PhoneLeg, after: Duration) async throws -> [CarrierReport]
@@ -33,12 +41,27 @@ public struct OutboundCall: Sendable, Equatable {
     public var ringingTimeout: Duration
     /// Stable across retries: derived from the log event that asked for the dial.
     public var legId: String
+    /// The event that asked for the dial: what the leg's later reports are recorded as caused by.
+    public var cause: CarrierCause
 
-    public init(leg: PhoneLeg, callerId: String?, ringingTimeout: Duration, legId: String) {
+    public init(leg: PhoneLeg, callerId: String?, ringingTimeout: Duration, legId: String, cause: CarrierCause) {
         self.leg = leg
         self.callerId = callerId
         self.ringingTimeout = ringingTimeout
         self.legId = legId
+        self.cause = cause
+    }
+}
+
+/// The log event a gateway acts on, for the reports that come of it later (an answer, a hang-up,
+/// tones sent): they are recorded with its correlation and as caused by it.
+public struct CarrierCause: Sendable, Equatable {
+    public var correlationId: UUID
+    public var causationId: UUID
+
+    public init(correlationId: UUID, causationId: UUID) {
+        self.correlationId = correlationId
+        self.causationId = causationId
     }
 }
 

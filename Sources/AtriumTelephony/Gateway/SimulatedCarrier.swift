@@ -14,7 +14,8 @@ import Foundation
 ///
 /// So `+14255550120` answers after 1 s and, asked for input, presses `2#`; `+14255551200` is busy
 /// after 2 s; `+14255552000` never answers. A person presses keys one second after the line is
-/// asked (after the recognition's prompt), and each send of tones takes 200 ms per tone.
+/// asked (after the recognition's prompt), and each send of tones takes 200 ms per tone. A play
+/// lasts its sources' documented duration (`PlaySource.duration`): nothing is fetched or spoken.
 public struct SimulatedCarrier: PSTNGateway {
     public let name = "simulated"
 
@@ -76,7 +77,24 @@ public struct SimulatedCarrier: PSTNGateway {
         []  // nothing rings any more; reports still scheduled for the leg find it gone
     }
 
-    public func sendTones(_ tones: [DtmfTone], to leg: PhoneLeg, operationId: String) async throws -> [CarrierReport] {
+    public func play(_ operation: PlayOperation, to legs: [PhoneLeg], cause: CarrierCause) async throws
+        -> [CarrierReport]
+    {
+        guard let duration = operation.duration else { return [] }  // a loop: until canceled
+        return [CarrierReport(after: duration, .playFinished(operationId: operation.operationId))]
+    }
+
+    public func stopPlaying(_ operationId: String) async throws -> [CarrierReport] {
+        []
+    }
+
+    public func hold(_ leg: PhoneLeg, onHold: Bool) async throws -> [CarrierReport] {
+        []  // no audio to hold
+    }
+
+    public func sendTones(_ tones: [DtmfTone], to leg: PhoneLeg, operationId: String, cause: CarrierCause)
+        async throws -> [CarrierReport]
+    {
         [CarrierReport(after: .milliseconds(200 * tones.count), .tonesSent(operationId: operationId))]
     }
 

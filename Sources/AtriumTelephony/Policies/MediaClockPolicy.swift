@@ -4,10 +4,11 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Time in media operations, simulated honestly: a play ends after its duration (see
-/// `PlaySource.duration`), a recognition gives up after its initial silence (counted from the end
+/// Time in media operations: a recognition gives up after its initial silence (counted from the end
 /// of its prompt) or after the inter-tone timeout once tones came, a room member added by a call
 /// connection who has not joined by the invitation's timeout is not coming.
+///
+/// (How long a play lasts is the gateway's to say: see `TelephonyPolicy`.)
 ///
 /// Each deadline is a call timer scheduled in this consumer's transaction; when it fires the call
 /// decides whether it still matters (a play canceled, a recognition already complete).
@@ -22,7 +23,7 @@ public struct MediaClockPolicy: LogConsumerHandler {
     }
 
     public var selection: EventSelection {
-        .types(["CallPlayStarted", "CallRecognizeStarted", "CallTonesReceived", "CallParticipantInvited"])
+        .types(["CallRecognizeStarted", "CallTonesReceived", "CallParticipantInvited"])
     }
 
     public func handle(_ events: [RecordedEvent], transaction: PostgresConnection, logger: Logger) async throws {
@@ -43,14 +44,11 @@ public struct MediaClockPolicy: LogConsumerHandler {
 
     private func deadline(for event: CallEvent, _ source: RecordedEvent) async throws -> (Duration, CallProgress)? {
         switch event {
-        case .playStarted(let e):
-            guard let duration = try await call(through: source).media.playing?.duration else { return nil }
-            return (duration, .playFinished(operationId: e.operationId))
         case .recognizeStarted(let operation):
             let silence = operation.promptDuration + .seconds(operation.initialSilenceTimeoutSeconds)
             return (silence, .recognizeTimedOut(operationId: operation.operationId, collected: 0))
         case .tonesReceived(let e):
-            guard let recognition = try await call(through: source).media.recognition,
+            guard let recognition = try await store.call(through: source).media.recognition,
                 recognition.operation.targetRawId == e.rawId
             else { return nil }
             return (
@@ -64,12 +62,5 @@ public struct MediaClockPolicy: LogConsumerHandler {
         default:
             return nil
         }
-    }
-
-    /// The call as it was right after `event`.
-    private func call(through event: RecordedEvent) async throws -> Call {
-        let history = try await store.readStream(event.streamId)
-        return CallDecider.replay(
-            try history.prefix { $0.streamVersion <= event.streamVersion }.map { try $0.decode(as: CallEvent.self) })
     }
 }

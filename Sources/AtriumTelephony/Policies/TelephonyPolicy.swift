@@ -5,7 +5,9 @@ import Logging
 import PostgresNIO
 
 /// Carries the call's phone legs to the telephone network: a dial-out requested → the gateway
-/// places it; a leg removed or an add canceled → hung up; a recognition or continuous recognition
+/// places it; a leg removed or an add canceled → hung up; a leg held or taken off hold → so on its
+/// line; a play started → played to the phone legs that hear it (and timed: the gateway says when
+/// it ends), a play canceled → stopped; a recognition or continuous recognition
 /// on a line → the line listened to; tones to send → sent on the line.
 ///
 /// What the gateway reports back is scheduled as call timers in this consumer's transaction,
@@ -16,15 +18,18 @@ public struct TelephonyPolicy: LogConsumerHandler {
     public static let consumerName = "policy.telephony"
 
     let gateway: any PSTNGateway
+    let store: EventStore
 
-    public init(gateway: any PSTNGateway) {
+    public init(gateway: any PSTNGateway, store: EventStore) {
         self.gateway = gateway
+        self.store = store
     }
 
     public var selection: EventSelection {
         .types([
             "CallDialOutRequested", "CallParticipantRemoved", "CallAddParticipantCanceled", "CallRecognizeStarted",
-            "CallContinuousDtmfStarted", "CallDtmfSendRequested",
+            "CallContinuousDtmfStarted", "CallDtmfSendRequested", "CallParticipantHoldChanged", "CallPlayStarted",
+            "CallPlayCanceled",
         ])
     }
 
@@ -34,7 +39,8 @@ public struct TelephonyPolicy: LogConsumerHandler {
         var timers: [CallTimer] = []
         for event in events {
             guard let callId = event.aggregateId(in: .call) else { continue }
-            let reports = try await reports(for: try event.decode(as: CallEvent.self), in: callId, legId: event.eventId)
+            let cause = CarrierCause(correlationId: event.metadata.correlationId, causationId: event.eventId)
+            let reports = try await reports(for: try event.decode(as: CallEvent.self), event, in: callId, cause: cause)
             for (index, report) in reports.enumerated() {
                 timers.append(
                     CallTimer(
@@ -46,7 +52,9 @@ public struct TelephonyPolicy: LogConsumerHandler {
         try await CallTimers.schedule(timers, on: transaction, logger: logger)
     }
 
-    private func reports(for event: CallEvent, in callId: String, legId: UUID) async throws -> [CarrierReport] {
+    private func reports(for event: CallEvent, _ recorded: RecordedEvent, in callId: String, cause: CarrierCause)
+        async throws -> [CarrierReport]
+    {
         func leg(_ rawId: String) -> PhoneLeg? {
             CommunicationIdentifier(rawId: rawId)?.kind == .phoneNumber ? PhoneLeg(callId: callId, rawId: rawId) : nil
         }
@@ -56,7 +64,7 @@ public struct TelephonyPolicy: LogConsumerHandler {
             return try await gateway.place(
                 OutboundCall(
                     leg: leg, callerId: e.sourceCallerIdNumber, ringingTimeout: .seconds(e.ringingTimeoutSeconds),
-                    legId: legId.uuidString.lowercased()))
+                    legId: cause.causationId.uuidString.lowercased(), cause: cause))
         case .participantRemoved(let e):
             guard let leg = leg(e.rawId) else { return [] }
             return try await gateway.hangUp(leg)
@@ -66,6 +74,16 @@ public struct TelephonyPolicy: LogConsumerHandler {
         case .recognizeStarted(let operation):
             guard let leg = leg(operation.targetRawId) else { return [] }
             return try await gateway.listen(to: leg, after: operation.promptDuration)
+        case .playStarted(let e):
+            let call = try await store.call(through: recorded)
+            guard let operation = call.media.playing, operation.operationId == e.operationId else { return [] }
+            let listeners = operation.playTo.isEmpty ? call.participants.map(\.rawId) : operation.playTo
+            return try await gateway.play(operation, to: listeners.compactMap(leg), cause: cause)
+        case .playCanceled(let e):
+            return try await gateway.stopPlaying(e.operationId)
+        case .holdChanged(let e):
+            guard let leg = leg(e.rawId) else { return [] }
+            return try await gateway.hold(leg, onHold: e.onHold)
         case .continuousDtmfStarted(let listening):
             guard let leg = leg(listening.rawId) else { return [] }
             return try await gateway.listen(to: leg, after: .zero)
@@ -74,7 +92,8 @@ public struct TelephonyPolicy: LogConsumerHandler {
                 // Tones to a communication user's client take as long on the wire as on a line.
                 return [CarrierReport(after: operation.duration, .tonesSent(operationId: operation.operationId))]
             }
-            return try await gateway.sendTones(operation.tones, to: leg, operationId: operation.operationId)
+            return try await gateway.sendTones(
+                operation.tones, to: leg, operationId: operation.operationId, cause: cause)
         default:
             return []
         }

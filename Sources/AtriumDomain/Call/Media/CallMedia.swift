@@ -33,4 +33,10 @@ public struct CallMedia: Equatable, Sendable {
         if playing?.operationId == operationId { return playing }
         return queued.first { $0.operationId == operationId }
     }
+
+    /// The play is over (completed, canceled or failed), whether it was playing or waiting.
+    mutating func end(_ operationId: String) {
+        if playing?.operationId == operationId { playing = nil }
+        queued.removeAll { $0.operationId == operationId }
+    }
 }
