@@ -36,10 +36,12 @@ struct DigestTests {
         #expect(!answer.headerValue.contains("cnonce") && !answer.headerValue.contains("qop"))
     }
 
-    @Test("challenges of other schemes, without a nonce, or with auth-int only are not answered", arguments: [
-        #"Basic realm="x""#, #"Digest realm="x""#, #"Digest realm="x", nonce="n", qop="auth-int""#,
-        #"Digest realm="x", nonce="n", algorithm=MD5-sess"#,
-    ])
+    @Test(
+        "challenges of other schemes, without a nonce, or with auth-int only are not answered",
+        arguments: [
+            #"Basic realm="x""#, #"Digest realm="x""#, #"Digest realm="x", nonce="n", qop="auth-int""#,
+            #"Digest realm="x", nonce="n", algorithm=MD5-sess"#,
+        ])
     func refuses(value: String) {
         #expect(DigestChallenge(parsing: value) == nil)
     }
@@ -49,5 +51,10 @@ struct DigestTests {
         let credentials = SIPCredentials(username: "alice", password: "hunter2")
         #expect(!"\(credentials)".contains("hunter2"))
         #expect(!String(reflecting: credentials).contains("hunter2"))
+        let configuration = SIPUserAgentConfiguration(trunk: SIPTrunk(host: "h"), credentials: credentials)
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        #expect(dumped.contains("alice") && !dumped.contains("hunter2"))
+        #expect(!"\(configuration)".contains("hunter2"))
     }
 }

@@ -60,16 +60,18 @@ struct SIPMessageParsingTests {
         #expect(reparsed == message)
     }
 
-    @Test("malformed messages are refused with a reason, never a crash", arguments: [
-        "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n",  // no blank line
-        "NOT A SIP LINE\r\n\r\n",
-        "SIP/2.0 999 Odd\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n",
-        "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a>;tag=1\r\nTo: <sip:b>\r\n"
-            + "Call-ID: 1\r\nCSeq: one INVITE\r\n\r\n",  // bad CSeq
-        "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a>;tag=1\r\nTo: <sip:b>\r\n"
-            + "Call-ID: 1\r\nCSeq: 1 INVITE\r\nContent-Length: 50\r\n\r\nshort",  // body shorter than said
-        "INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n",
-    ])
+    @Test(
+        "malformed messages are refused with a reason, never a crash",
+        arguments: [
+            "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n",  // no blank line
+            "NOT A SIP LINE\r\n\r\n",
+            "SIP/2.0 999 Odd\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\n",
+            "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a>;tag=1\r\nTo: <sip:b>\r\n"
+                + "Call-ID: 1\r\nCSeq: one INVITE\r\n\r\n",  // bad CSeq
+            "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a>;tag=1\r\nTo: <sip:b>\r\n"
+                + "Call-ID: 1\r\nCSeq: 1 INVITE\r\nContent-Length: 50\r\n\r\nshort",  // body shorter than said
+            "INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n",
+        ])
     func refusesMalformed(text: String) {
         #expect(throws: SIPParseError.self) { try SIPMessage(parsing: Array(text.utf8)) }
     }
@@ -83,7 +85,8 @@ struct SIPMessageParsingTests {
     @Test("a response copies Via, From, Call-ID, CSeq and adds our tag to a To without one")
     func buildsResponse() throws {
         let request = try SIPMessage(parsing: Array(Self.compactInvite.utf8))
-        let response = SIPMessage.response(to: request, status: 481, reason: "Call/Transaction Does Not Exist", toTag: "ours")
+        let response = SIPMessage.response(
+            to: request, status: 481, reason: "Call/Transaction Does Not Exist", toTag: "ours")
         #expect(response.values("Via").count == 3)
         #expect(response["To"] == "<sip:+14255550120@trunk.example.com>;tag=ours")
         #expect(response.cseq == SIPCSeq(7, "INVITE"))
@@ -93,7 +96,9 @@ struct SIPMessageParsingTests {
     @Test("quoted commas stay inside one list element")
     func splitsLists() {
         #expect(
-            SIPHeaderValue.splitList("\"a, b\" <sip:x>, <sip:y;lr>,sip:z") == ["\"a, b\" <sip:x>", "<sip:y;lr>", "sip:z"])
+            SIPHeaderValue.splitList("\"a, b\" <sip:x>, <sip:y;lr>,sip:z") == [
+                "\"a, b\" <sip:x>", "<sip:y;lr>", "sip:z",
+            ])
     }
 }
 

@@ -26,7 +26,8 @@ struct ScriptedPeerTests {
     static func request(_ method: String, cseq: UInt32, in invite: SIPMessage, peerPort: Int, fromTag: String = "far")
         -> SIPMessage
     {
-        var request = SIPMessage(.request(method: method, uri: invite["Contact"].flatMap(SIPNameAddress.init(parsing:))?.uri ?? ""))
+        var request = SIPMessage(
+            .request(method: method, uri: invite["Contact"].flatMap(SIPNameAddress.init(parsing:))?.uri ?? ""))
         request.add("Via", "SIP/2.0/UDP 127.0.0.1:\(peerPort);branch=z9hG4bK\(method)\(cseq)\(fromTag)")
         request.add("From", "<sip:far@127.0.0.1>;tag=\(fromTag)")
         request.add("To", invite["From"] ?? "")
@@ -94,8 +95,11 @@ struct ScriptedPeerTests {
         ack.remove("Max-Forwards")
         try await peer.send(ack, to: agentAddress)
 
-        #expect(try await exchange(Self.request("OPTIONS", cseq: 11, in: invite.message, peerPort: peer.port))?.status == 200)
-        #expect(try await exchange(Self.request("INFO", cseq: 12, in: invite.message, peerPort: peer.port))?.status == 501)
+        #expect(
+            try await exchange(Self.request("OPTIONS", cseq: 11, in: invite.message, peerPort: peer.port))?.status
+                == 200)
+        #expect(
+            try await exchange(Self.request("INFO", cseq: 12, in: invite.message, peerPort: peer.port))?.status == 501)
         let stranger = Self.request("BYE", cseq: 13, in: invite.message, peerPort: peer.port, fromTag: "stranger")
         #expect(try await exchange(stranger)?.status == 481)
         // Garbage on the socket is dropped; the dialog carries on.
@@ -148,8 +152,8 @@ struct ScriptedPeerTests {
         #expect(events == [.failed(status: 408, reason: "Request Timeout")])
         #expect(elapsed >= .milliseconds(3_100) && elapsed < .seconds(5))
         let invites = await peer.inbox.messages.filter { $0.message.method == "INVITE" }
-        // Sent at 0, 50, 150, 350, 750, 1550 and 3150 ms.
-        #expect(invites.count == 7)
+        // Sent at 0, 50, 150, 350, 750, 1550 and 3150 ms (the last one may lose its race with Timer B under load).
+        #expect((6...7).contains(invites.count))
         #expect(Set(invites.compactMap(\.message.topVia?.branch)).count == 1)
         await agent.shutdown()
         await peer.close()
@@ -164,14 +168,17 @@ struct ScriptedPeerTests {
         let invite = try #require(await peer.inbox.next { $0.method == "INVITE" })
         await call.hangUp()
         #expect(await peer.inbox.next(upTo: .milliseconds(300)) { $0.method == "CANCEL" } == nil)
-        try await peer.send(SIPMessage.response(to: invite.message, status: 100, reason: "Trying", toTag: nil), to: invite.from)
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 100, reason: "Trying", toTag: nil), to: invite.from)
         let cancel = try #require(await peer.inbox.next { $0.method == "CANCEL" })
         #expect(cancel.message.topVia?.branch == invite.message.topVia?.branch)
         #expect(cancel.message.cseq == SIPCSeq(invite.message.cseq?.number ?? 0, "CANCEL"))
         #expect(cancel.message.requestURI == invite.message.requestURI)
-        try await peer.send(SIPMessage.response(to: cancel.message, status: 200, reason: "OK", toTag: "far"), to: cancel.from)
         try await peer.send(
-            SIPMessage.response(to: invite.message, status: 487, reason: "Request Terminated", toTag: "far"), to: invite.from)
+            SIPMessage.response(to: cancel.message, status: 200, reason: "OK", toTag: "far"), to: cancel.from)
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 487, reason: "Request Terminated", toTag: "far"),
+            to: invite.from)
         #expect(await recorder.waitForEnd() == [.trying, .canceled])
         let ack = try #require(await peer.inbox.next { $0.method == "ACK" })
         #expect(ack.message.topVia?.branch == invite.message.topVia?.branch)

@@ -41,7 +41,8 @@ struct SessionDescriptionTests {
         #expect(answer.remoteAddress == "10.0.0.1")
         #expect(answer.direction == .inactive)
         #expect(answer.telephoneEventPayloadType == nil)
-        let rejected = try SessionDescription.parse("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n")
+        let rejected = try SessionDescription.parse(
+            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n")
         #expect(rejected.audio == nil && rejected.codec == nil)
     }
 

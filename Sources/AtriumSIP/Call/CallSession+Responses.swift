@@ -20,6 +20,8 @@ extension CallSession {
         if transaction.completed {
             if transaction.isInvite && status >= 300 {
                 send(acknowledgement(ofFailure: response, to: transaction.request))
+            } else if transaction.purpose == .invite && status >= 200 && phase == .ended {
+                acknowledgeLateAnswer(response)
             }
             return
         }

@@ -130,7 +130,8 @@ actor CallSession {
     /// Ends the call now, whatever the far end says (the user agent is shutting down and waited enough).
     func abandon() {
         switch phase {
-        case .inviting: finish(cancelReason == .ringTimeout ? .failed(status: 408, reason: "Request Timeout") : .canceled)
+        case .inviting:
+            finish(cancelReason == .ringTimeout ? .failed(status: 408, reason: "Request Timeout") : .canceled)
         case .answered, .ending: finish(.ended(byRemote: false, status: nil))
         case .ended: break
         }
@@ -154,7 +155,8 @@ actor CallSession {
     @discardableResult
     func send(_ request: SIPMessage) -> EventLoopFuture<Void> {
         let written = context.transport.send(request, to: nextHop(of: request))
-        logger.debug("SIP request sent", metadata: ["request": "\(request.method ?? "") \(request.cseq?.description ?? "")"])
+        logger.debug(
+            "SIP request sent", metadata: ["request": "\(request.method ?? "") \(request.cseq?.description ?? "")"])
         let key = ClientTransaction.key(branch: request.topVia?.branch ?? "", method: request.method ?? "")
         written.whenFailure { error in
             Task { await self.transportFailed(transaction: key, error: error) }

@@ -17,9 +17,10 @@ public final class SIPCall: Sendable {
         await session.hangUp()
     }
 
-    /// Puts the far end on hold: a re-INVITE offering `a=sendonly`. Returns once the far end accepted it.
-    public func hold() async throws {
-        try await session.reinvite(direction: .sendonly)
+    /// Puts the far end on hold: a re-INVITE offering `a=sendonly` (or `a=inactive` when we stop sending too).
+    /// Returns once the far end accepted it; throws `SIPCallError` otherwise.
+    public func hold(_ direction: MediaDirection = .sendonly) async throws {
+        try await session.reinvite(direction: direction)
     }
 
     /// Takes the far end off hold: a re-INVITE offering `a=sendrecv`.

@@ -1,7 +1,7 @@
 /// The username and password a trunk's digest challenges (401/407) are answered with.
 ///
-/// Its description never shows the password, so that logging a configuration cannot leak it.
-public struct SIPCredentials: Sendable, Equatable, CustomStringConvertible {
+/// Neither its description nor its mirror (`dump`, a configuration printed whole) shows the password.
+public struct SIPCredentials: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public var username: String
     public var password: String
 
@@ -11,4 +11,6 @@ public struct SIPCredentials: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "SIPCredentials(username: \(username), password: <redacted>)" }
+
+    public var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<redacted>"]) }
 }

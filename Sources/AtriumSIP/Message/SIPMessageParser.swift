@@ -66,9 +66,9 @@ extension SIPMessage {
 
     private static func unfoldedLines(_ head: String) -> [String] {
         var lines: [String] = []
-        for rawLine in head.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = String(rawLine)
-            if line.hasSuffix("\r") { line.removeLast() }
+        // "\r\n" is one Character in Swift: split on newlines, whichever kind.
+        for rawLine in head.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let line = String(rawLine)
             if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
                 lines[lines.count - 1] += " " + line.trimmingSIPWhitespace()
             } else if !line.isEmpty {
@@ -95,9 +95,9 @@ extension SIPMessage {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (SIP's linear whitespace once unfolded).
+    /// The text without leading and trailing spaces, tabs and line ends (SIP's linear whitespace once unfolded).
     func trimmingSIPWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
             return ""
         }

@@ -16,7 +16,7 @@ extension SessionDescription {
         var otherLines: [String] = []
         var media: [Media] = []
         var sawVersion = false
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in text.split(whereSeparator: \.isNewline) {
             let line = rawLine.trimmingSIPWhitespace()
             if line.isEmpty { continue }
             let characters = Array(line)

@@ -79,7 +79,8 @@ final class SIPTransport: Sendable {
             written = channel.writeAndFlush(bytes)
         }
         written.whenFailure { error in
-            logger.debug("could not send a SIP response", metadata: ["to": "\(peer.description)", "reason": "\(error)"])
+            logger.debug(
+                "could not send a SIP response", metadata: ["to": "\(peer.description)", "reason": "\(error)"])
         }
     }
 

@@ -15,7 +15,8 @@ final class SIPpProcess: Sendable {
 
     static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp") }
 
-    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1` and waits until it listens.
+    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1` and waits until it listens. Its media ports
+    /// (it binds several from `-mp`) start at port + 1000, so tests 10 ports apart do not collide.
     init(scenario: String, port: Int, tcp: Bool = false, timeout: Int = 20) async throws {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(port)-\(UUID().uuidString)")
@@ -24,8 +25,8 @@ final class SIPpProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         var arguments = [
             "-sf", Self.scenarios.appendingPathComponent(scenario).path, "-i", "127.0.0.1", "-p", "\(port)",
-            "-mi", "127.0.0.1", "-mp", "\(port + 100)", "-m", "1", "-timeout", "\(timeout)s", "-nostdin",
-            "-trace_msg", "-trace_logs", "-trace_err",
+            "-mi", "127.0.0.1", "-mp", "\(port + 1_000)", "-m", "1", "-timeout", "\(timeout)s", "-nostdin",
+            "-trace_msg", "-trace_logs", "-trace_err", "-trace_screen",
         ]
         if tcp { arguments += ["-t", "t1"] }
         process.arguments = arguments
@@ -45,6 +46,14 @@ final class SIPpProcess: Sendable {
         stop()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// The calls SIPp counted as successful (its whole scenario ran), from its final screen.
+    var successfulCalls: Int? {
+        guard let line = traces.split(separator: "\n").first(where: { $0.contains("Successful call") }) else {
+            return nil
+        }
+        return line.split(separator: "|").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// What SIPp wrote (messages, errors, log actions), to explain a failure.
