@@ -92,6 +92,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A SIP user agent client (RFC 3261) on SwiftNIO: places calls through a trunk and carries them to
+        // their end; SDP text in and out. Knows nothing of Atrium (the gateway wraps it).
+        .target(
+            name: "AtriumSIP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // HTTP: ACS-compatible routes, HMAC authentication, request parsing, wire representations,
         // error mapping.
         .target(
@@ -161,6 +172,17 @@ let package = Package(
                 "AtriumApplication", "AtriumDomain", "AtriumStore", "AtriumTelephony", "AtriumTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "AtriumSIPTests",
+            dependencies: [
+                "AtriumSIP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Scenarios"]
         ),
         .testTarget(
             name: "AtriumStoreTests",

@@ -1,0 +1,102 @@
+import AtriumSIP
+import Foundation
+import Testing
+
+/// Calls against SIPp playing a phone (the scenarios in `Scenarios/`): each asserts that SIPp ran its whole
+/// scenario (exit status 0 and one successful call: every request it expected arrived as it expected) and the
+/// events the call gave.
+@Suite("Calls against SIPp", .enabled(if: SIPpProcess.isInstalled), .timeLimit(.minutes(1)))
+struct SIPpCallTests {
+    @Test("a phone that answers: trying, ringing, answered; hold and unhold by re-INVITE; our BYE gets its 200")
+    func answersOverUDP() async throws {
+        try await answers(port: 30_060, tcp: false)
+    }
+
+    @Test("the same call over TCP: one connection, framed by Content-Length")
+    func answersOverTCP() async throws {
+        try await answers(port: 30_130, tcp: true)
+    }
+
+    private func answers(port: Int, tcp: Bool) async throws {
+        let sipp = try await SIPpProcess(scenario: "uas_answers.xml", port: port, tcp: tcp)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(port)" + (tcp ? ";transport=tcp" : ""))
+        let call = try await agent.invite(UserAgentFixture.call("answers-\(port)@atrium.test"))
+        let recorder = EventRecorder.record(call)
+        let answered = await recorder.wait { $0.contains(where: \.isAnswered) }
+        #expect(answered.count == 3)
+        #expect(answered.prefix(2) == [.trying, .ringing(status: 180, earlyMedia: nil)])
+        let answer = try SessionDescription.parse(try #require(answered.last?.answer))
+        #expect(answer.codec == .pcma)
+        #expect(answer.telephoneEventPayloadType == 101)
+        #expect(answer.remoteAddress == "127.0.0.1" && answer.audioPort == port + 1_000)
+        try await call.hold()
+        try await call.unhold()
+        await call.hangUp()
+        let events = await recorder.waitForEnd()
+        #expect(events.last == .ended(byRemote: false, status: 200))
+        #expect(events.count == 4)
+        let status = await sipp.exitStatus()
+        #expect(status == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
+        await agent.shutdown()
+    }
+
+    @Test(
+        "busy: 486 is the outcome, and acknowledged",
+        arguments: [
+            ("uas_busy.xml", 30_080, 486, "Busy Here"), ("uas_declines.xml", 30_090, 603, "Decline"),
+        ])
+    func refused(scenario: String, port: Int, status: Int, reason: String) async throws {
+        let sipp = try await SIPpProcess(scenario: scenario, port: port)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(port)")
+        let call = try await agent.invite(UserAgentFixture.call("refused-\(port)@atrium.test"))
+        let events = await EventRecorder.record(call).waitForEnd()
+        #expect(events == [.trying, .failed(status: status, reason: reason)])
+        let exit = await sipp.exitStatus()
+        #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
+        await agent.shutdown()
+    }
+
+    @Test("a phone that rings past the ring timeout gets our CANCEL, and the call fails 408")
+    func ringTimeout() async throws {
+        let sipp = try await SIPpProcess(scenario: "uas_rings_forever.xml", port: 30_100)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:30100")
+        let started = ContinuousClock.now
+        let call = try await agent.invite(UserAgentFixture.call("rings@atrium.test", ringTimeout: .seconds(1)))
+        let events = await EventRecorder.record(call).waitForEnd()
+        #expect(events == [.ringing(status: 180, earlyMedia: nil), .failed(status: 408, reason: "Request Timeout")])
+        #expect(ContinuousClock.now - started < .seconds(4))
+        let exit = await sipp.exitStatus()
+        #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
+        await agent.shutdown()
+    }
+
+    @Test("hanging up a ringing call sends CANCEL; its 487 makes the call canceled")
+    func hangUpWhileRinging() async throws {
+        let sipp = try await SIPpProcess(scenario: "uas_rings_forever.xml", port: 30_110)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:30110")
+        let call = try await agent.invite(UserAgentFixture.call("hangup-ringing@atrium.test"))
+        let recorder = EventRecorder.record(call)
+        _ = await recorder.wait { !$0.isEmpty }
+        await call.hangUp()
+        let events = await recorder.waitForEnd()
+        #expect(events == [.ringing(status: 180, earlyMedia: nil), .canceled])
+        let exit = await sipp.exitStatus()
+        #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
+        await agent.shutdown()
+    }
+
+    @Test("a phone that answers then hangs up: its BYE gets our 200 and ends the call")
+    func remoteHangsUp() async throws {
+        let sipp = try await SIPpProcess(scenario: "uas_hangs_up.xml", port: 30_120)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:30120")
+        let call = try await agent.invite(UserAgentFixture.call("remote-bye@atrium.test"))
+        let events = await EventRecorder.record(call).waitForEnd()
+        #expect(events.count == 3)
+        #expect(events.first == .ringing(status: 180, earlyMedia: nil))
+        #expect(events.dropFirst().first?.isAnswered == true)
+        #expect(events.last == .ended(byRemote: true, status: nil))
+        let exit = await sipp.exitStatus()
+        #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
+        await agent.shutdown()
+    }
+}
