@@ -81,12 +81,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Telephony: the PSTN gateway protocol, the simulated carrier, and the policies and timers
-        // that carry a call's phone legs and media operations through time.
+        // Telephony: the PSTN gateway protocol, the simulated carrier, the SIP trunk gateway (its
+        // SIP user agent and RTP engine joined to the log), and the policies and timers that carry
+        // a call's phone legs and media operations through time.
         .target(
             name: "AtriumTelephony",
             dependencies: [
-                "AtriumDomain", "AtriumStore", "AtriumApplication",
+                "AtriumDomain", "AtriumStore", "AtriumApplication", "AtriumSIP", "AtriumRTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +104,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The RTP media engine of phone legs: G.711, RFC 3550 packets paced by one clock, a jitter buffer,
+        // RFC 4733 telephone-events, mixing per conference, WAV prompts, espeak-ng speech, recording.
+        // Knows nothing of SIP or of Atrium's other modules.
+        .target(
+            name: "AtriumRTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // HTTP: ACS-compatible routes, HMAC authentication, request parsing, wire representations,
@@ -127,7 +141,7 @@ let package = Package(
             name: "atrium",
             dependencies: [
                 "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumApplication", "AtriumAPI", "AtriumDelivery",
-                "AtriumTelephony",
+                "AtriumTelephony", "AtriumSIP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
     var shutdownTimeout = 10
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var tls: TLSOptions
+    @OptionGroup(title: "Telephony") var telephony: TelephonyOptions
 
     /// Threads: `--event-loops`, else half the cores (at least one).
     var threads: Int { eventLoops ?? min(256, max(1, System.coreCount / 2)) }
@@ -115,24 +116,31 @@ struct Serve: AsyncParsableCommand {
         dependencies.metricsExposition = { registry.emitToString() }
         dependencies.databaseReachability = DatabaseReachability(configuration)
         let router = AtriumRouter.build(dependencies)
-        // Policies: the room's changes reaching its live call.
-        let roomCalls = RoomCalls(store: store)
-        let policies: [any Service] = [
-            LogConsumer(name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
-            RoomExpiryPolicy(
-                roomCalls: roomCalls, calls: CallReadModel(client: client, logger: logger), logger: logger),
-            // Telephony and media: phone legs dialled and hung up, media operations timed.
-            LogConsumer(
-                name: TelephonyPolicy.consumerName, store: store,
-                handler: TelephonyPolicy(gateway: SimulatedCarrier(), store: store), pace: .milliseconds(15)),
-            LogConsumer(
-                name: MediaClockPolicy.consumerName, store: store, handler: MediaClockPolicy(store: store),
-                pace: .milliseconds(15)),
-            CallTimerService(store: store),
-        ]
         let delivery = DeliverySettings()
+        // Webhooks, callbacks and prompt files are fetched with it.
         let http = HTTPClient(
             eventLoopGroupProvider: .shared(eventLoopGroup), configuration: delivery.httpClientConfiguration)
+        // Phone legs: through a SIP trunk when one is configured, else the simulated carrier.
+        let (gateway, trunkService) = try await Self.gateway(
+            telephony, store: store, http: http, group: eventLoopGroup, logger: logger)
+        // Policies: the room's changes reaching its live call.
+        let roomCalls = RoomCalls(store: store)
+        // The trunk first: it stops after the policies that hand it work.
+        let policies: [any Service] =
+            trunkService + [
+                LogConsumer(
+                    name: RoomCallPolicy.consumerName, store: store, handler: RoomCallPolicy(roomCalls: roomCalls)),
+                RoomExpiryPolicy(
+                    roomCalls: roomCalls, calls: CallReadModel(client: client, logger: logger), logger: logger),
+                // Telephony and media: phone legs dialled and hung up, media operations timed.
+                LogConsumer(
+                    name: TelephonyPolicy.consumerName, store: store,
+                    handler: TelephonyPolicy(gateway: gateway, store: store), pace: .milliseconds(15)),
+                LogConsumer(
+                    name: MediaClockPolicy.consumerName, store: store, handler: MediaClockPolicy(store: store),
+                    pace: .milliseconds(15)),
+                CallTimerService(store: store),
+            ]
         let publishing = Publishing(
             store: store, http: http, topic: Self.topic, delivery: delivery,
             validationURL: { [publicURL] in SubscriptionValidationURL.make(baseURL: publicURL, name: $0, code: $1) }
@@ -176,6 +184,30 @@ struct Serve: AsyncParsableCommand {
             throw Self.refusal(ListenCheck.message(error, host: host, port: port))
         }
         try outcome.get()
+    }
+
+    /// The simulated carrier, or a SIP trunk gateway (with the service that carries its legs).
+    private static func gateway(
+        _ options: TelephonyOptions, store: EventStore, http: HTTPClient, group: MultiThreadedEventLoopGroup,
+        logger: Logger
+    ) async throws -> (any PSTNGateway, [any Service]) {
+        guard let settings = try options.settings() else { return (SimulatedCarrier(), []) }
+        let reporter = CarrierReporter(store: store, actor: "carrier:\(SIPTrunkGateway.gatewayName)")
+        let trunk: SIPTrunkGateway
+        do {
+            trunk = try await SIPTrunkGateway.start(
+                settings, reporter: reporter, http: http, group: group, logger: logger,
+                userAgent: "Atrium/\(AtriumVersion.current)")
+        } catch {
+            try? await http.shutdown()  // it must be shut down before it goes away
+            throw Self.refusal("cannot serve SIP on \(options.sipListen) (--sip-listen): \(error)")
+        }
+        logger.info(
+            "phone legs go through the SIP trunk",
+            metadata: [
+                "trunk": "\(settings.trunk)", "sip-port": "\(trunk.sipPort)", "rtp-ports": "\(options.rtpPorts)",
+            ])
+        return (trunk, [trunk])
     }
 
     /// Writes `atrium: <message>` to stderr; the error to throw to exit with status 1 and nothing more.
