@@ -37,7 +37,9 @@ struct ScriptedPeerTests {
         return request
     }
 
-    @Test("a retransmitted 200 gives one event and a second ACK; the route set and remote target shape the ACK")
+    @Test(
+        "a retransmitted 180 or 200 gives one event (and a second ACK); 183's SDP is early media; the route set and remote target shape the ACK"
+    )
     func retransmittedAnswer() async throws {
         let peer = try await UDPPeer.start()
         let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)")
@@ -48,6 +50,10 @@ struct ScriptedPeerTests {
         ringing.add("Contact", "<sip:far@127.0.0.1:\(peer.port)>")
         try await peer.send(ringing, to: invite.from)
         try await peer.send(ringing, to: invite.from)
+        var progress = SIPMessage.response(to: invite.message, status: 183, reason: "Session Progress", toTag: "far")
+        progress.add("Content-Type", "application/sdp")
+        progress.body = SessionDescription.offer(address: "127.0.0.1", port: 31_970, sessionId: 6).text
+        try await peer.send(progress, to: invite.from)
         let ok = Self.ok(invite.message, peerPort: peer.port)
         try await peer.send(ok, to: invite.from)
         let firstAck = try #require(await peer.inbox.next { $0.method == "ACK" })
@@ -59,8 +65,9 @@ struct ScriptedPeerTests {
         #expect(firstAck.message.topVia?.branch != invite.message.topVia?.branch)
         #expect(firstAck.message["To"]?.hasSuffix(";tag=far") == true)
         let events = await recorder.wait(upTo: .milliseconds(300)) { _ in false }
-        #expect(events.count == 2)
+        #expect(events.count == 3)
         #expect(events.first == .ringing(status: 180, earlyMedia: nil))
+        #expect(events.dropFirst().first == .ringing(status: 183, earlyMedia: progress.body))
         #expect(events.last?.answer == ok.body)
         await agent.shutdown()
         await peer.close()
