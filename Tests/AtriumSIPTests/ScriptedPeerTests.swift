@@ -166,6 +166,43 @@ struct ScriptedPeerTests {
         await peer.close()
     }
 
+    @Test("a phone may ring past 64×T1: Timer B stops at the first provisional, the ring timeout bounds the call")
+    func ringsPastTimerB() async throws {
+        let peer = try await UDPPeer.start()
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)", t1: .milliseconds(50))
+        let call = try await agent.invite(UserAgentFixture.call("long-ring@atrium.test", ringTimeout: .seconds(10)))
+        let recorder = EventRecorder.record(call)
+        let invite = try #require(await peer.inbox.next { $0.method == "INVITE" })
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 180, reason: "Ringing", toTag: "far"), to: invite.from)
+        try await Task.sleep(for: .milliseconds(3_600))  // past 64×T1 = 3.2 s
+        try await peer.send(Self.ok(invite.message, peerPort: peer.port), to: invite.from)
+        let events = await recorder.wait { $0.contains(where: \.isAnswered) }
+        #expect(events.count == 2 && events.last?.isAnswered == true)
+        await agent.shutdown()
+        await peer.close()
+    }
+
+    @Test("a CANCEL whose INVITE never gets its 487 ends the call 64×T1 later with 408")
+    func cancelWithoutFinal() async throws {
+        let peer = try await UDPPeer.start()
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)", t1: .milliseconds(50))
+        let call = try await agent.invite(UserAgentFixture.call("no-487@atrium.test", ringTimeout: .milliseconds(500)))
+        let recorder = EventRecorder.record(call)
+        let invite = try #require(await peer.inbox.next { $0.method == "INVITE" })
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 180, reason: "Ringing", toTag: "far"), to: invite.from)
+        let cancel = try #require(await peer.inbox.next { $0.method == "CANCEL" })
+        let canceledAt = ContinuousClock.now
+        try await peer.send(
+            SIPMessage.response(to: cancel.message, status: 200, reason: "OK", toTag: "far"), to: cancel.from)
+        let events = await recorder.waitForEnd()
+        #expect(events.last == .failed(status: 408, reason: "Request Timeout"))
+        #expect(ContinuousClock.now - canceledAt >= .milliseconds(3_100))
+        await agent.shutdown()
+        await peer.close()
+    }
+
     @Test("hanging up before any provisional waits for one, then cancels (RFC 3261 §9.1)")
     func cancelWaitsForProvisional() async throws {
         let peer = try await UDPPeer.start()
