@@ -26,26 +26,29 @@ struct DigestChallengeCallTests {
         return result
     }
 
-    static func challenge(_ request: SIPMessage, nonce: String) -> SIPMessage {
+    static func challenge(_ request: SIPMessage, nonce: String, status: Int = 401) -> SIPMessage {
         SIPMessage.response(
-            to: request, status: 401, reason: "Unauthorized", toTag: "uas-\(nonce)",
+            to: request, status: status,
+            reason: status == 401 ? "Unauthorized" : "Proxy Authentication Required", toTag: "uas-\(nonce)",
             headers: [
                 SIPHeader(
-                    "WWW-Authenticate",
+                    status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate",
                     #"Digest realm="atrium.test", nonce="\#(nonce)", qop="auth", algorithm=MD5, opaque="op4que""#)
             ])
     }
 
-    @Test("a 401 is answered once: same Call-ID and From tag, CSeq + 1, new branch, uri the Request-URI")
-    func answersChallenge() async throws {
+    @Test(
+        "a 401 (Authorization) or 407 (Proxy-Authorization) is answered once: same Call-ID and From tag, CSeq + 1, new branch, uri the Request-URI",
+        arguments: [(401, "Authorization"), (407, "Proxy-Authorization")])
+    func answersChallenge(status: Int, answerHeader: String) async throws {
         let uas = try await UDPPeer.start()
         let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(uas.port)", credentials: Self.credentials)
-        let call = try await agent.invite(UserAgentFixture.call("digest-ok@atrium.test"))
+        let call = try await agent.invite(UserAgentFixture.call("digest-ok-\(status)@atrium.test"))
         let recorder = EventRecorder.record(call)
 
         let first = try #require(await uas.inbox.next { $0.method == "INVITE" })
-        #expect(first.message["Authorization"] == nil)
-        try await uas.send(Self.challenge(first.message, nonce: "n0nce1"), to: first.from)
+        #expect(first.message[answerHeader] == nil)
+        try await uas.send(Self.challenge(first.message, nonce: "n0nce1", status: status), to: first.from)
         let ack = try #require(await uas.inbox.next { $0.method == "ACK" })
         #expect(ack.message.topVia?.branch == first.message.topVia?.branch)
         #expect(ack.message.cseq == SIPCSeq(first.message.cseq?.number ?? 0, "ACK"))
@@ -55,7 +58,7 @@ struct DigestChallengeCallTests {
         #expect(second.message["From"] == first.message["From"])
         #expect(second.message.cseq?.number == (first.message.cseq?.number ?? 0) + 1)
         #expect(second.message.topVia?.branch != first.message.topVia?.branch)
-        let authorization = Self.fields(try #require(second.message["Authorization"]))
+        let authorization = Self.fields(try #require(second.message[answerHeader]))
         let uri = try #require(second.message.requestURI)
         #expect(authorization["uri"] == uri)
         #expect(authorization["username"] == "atrium-trunk")

@@ -85,11 +85,13 @@ struct SIPpCallTests {
         await agent.shutdown()
     }
 
-    @Test("a phone that answers then hangs up: its BYE gets our 200 and ends the call")
-    func remoteHangsUp() async throws {
-        let sipp = try await SIPpProcess(scenario: "uas_hangs_up.xml", port: 30_120)
-        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:30120")
-        let call = try await agent.invite(UserAgentFixture.call("remote-bye@atrium.test"))
+    @Test(
+        "a phone that answers then hangs up: its BYE (over UDP, or on our TCP connection) gets our 200 and ends the call",
+        arguments: [(30_120, false), (30_140, true)])
+    func remoteHangsUp(port: Int, tcp: Bool) async throws {
+        let sipp = try await SIPpProcess(scenario: "uas_hangs_up.xml", port: port, tcp: tcp)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(port)" + (tcp ? ";transport=tcp" : ""))
+        let call = try await agent.invite(UserAgentFixture.call("remote-bye-\(port)@atrium.test"))
         let events = await EventRecorder.record(call).waitForEnd()
         #expect(events.count == 3)
         #expect(events.first == .ringing(status: 180, earlyMedia: nil))

@@ -37,7 +37,9 @@ struct ScriptedPeerTests {
         return request
     }
 
-    @Test("a retransmitted 200 gives one event and a second ACK; the route set and remote target shape the ACK")
+    @Test(
+        "a retransmitted 180 or 200 gives one event (and a second ACK); 183's SDP is early media; the route set and remote target shape the ACK"
+    )
     func retransmittedAnswer() async throws {
         let peer = try await UDPPeer.start()
         let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)")
@@ -48,6 +50,10 @@ struct ScriptedPeerTests {
         ringing.add("Contact", "<sip:far@127.0.0.1:\(peer.port)>")
         try await peer.send(ringing, to: invite.from)
         try await peer.send(ringing, to: invite.from)
+        var progress = SIPMessage.response(to: invite.message, status: 183, reason: "Session Progress", toTag: "far")
+        progress.add("Content-Type", "application/sdp")
+        progress.body = SessionDescription.offer(address: "127.0.0.1", port: 31_970, sessionId: 6).text
+        try await peer.send(progress, to: invite.from)
         let ok = Self.ok(invite.message, peerPort: peer.port)
         try await peer.send(ok, to: invite.from)
         let firstAck = try #require(await peer.inbox.next { $0.method == "ACK" })
@@ -59,8 +65,9 @@ struct ScriptedPeerTests {
         #expect(firstAck.message.topVia?.branch != invite.message.topVia?.branch)
         #expect(firstAck.message["To"]?.hasSuffix(";tag=far") == true)
         let events = await recorder.wait(upTo: .milliseconds(300)) { _ in false }
-        #expect(events.count == 2)
+        #expect(events.count == 3)
         #expect(events.first == .ringing(status: 180, earlyMedia: nil))
+        #expect(events.dropFirst().first == .ringing(status: 183, earlyMedia: progress.body))
         #expect(events.last?.answer == ok.body)
         await agent.shutdown()
         await peer.close()
@@ -155,6 +162,43 @@ struct ScriptedPeerTests {
         // Sent at 0, 50, 150, 350, 750, 1550 and 3150 ms (the last one may lose its race with Timer B under load).
         #expect((6...7).contains(invites.count))
         #expect(Set(invites.compactMap(\.message.topVia?.branch)).count == 1)
+        await agent.shutdown()
+        await peer.close()
+    }
+
+    @Test("a phone may ring past 64×T1: Timer B stops at the first provisional, the ring timeout bounds the call")
+    func ringsPastTimerB() async throws {
+        let peer = try await UDPPeer.start()
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)", t1: .milliseconds(50))
+        let call = try await agent.invite(UserAgentFixture.call("long-ring@atrium.test", ringTimeout: .seconds(10)))
+        let recorder = EventRecorder.record(call)
+        let invite = try #require(await peer.inbox.next { $0.method == "INVITE" })
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 180, reason: "Ringing", toTag: "far"), to: invite.from)
+        try await Task.sleep(for: .milliseconds(3_600))  // past 64×T1 = 3.2 s
+        try await peer.send(Self.ok(invite.message, peerPort: peer.port), to: invite.from)
+        let events = await recorder.wait { $0.contains(where: \.isAnswered) }
+        #expect(events.count == 2 && events.last?.isAnswered == true)
+        await agent.shutdown()
+        await peer.close()
+    }
+
+    @Test("a CANCEL whose INVITE never gets its 487 ends the call 64×T1 later with 408")
+    func cancelWithoutFinal() async throws {
+        let peer = try await UDPPeer.start()
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(peer.port)", t1: .milliseconds(50))
+        let call = try await agent.invite(UserAgentFixture.call("no-487@atrium.test", ringTimeout: .milliseconds(500)))
+        let recorder = EventRecorder.record(call)
+        let invite = try #require(await peer.inbox.next { $0.method == "INVITE" })
+        try await peer.send(
+            SIPMessage.response(to: invite.message, status: 180, reason: "Ringing", toTag: "far"), to: invite.from)
+        let cancel = try #require(await peer.inbox.next { $0.method == "CANCEL" })
+        let canceledAt = ContinuousClock.now
+        try await peer.send(
+            SIPMessage.response(to: cancel.message, status: 200, reason: "OK", toTag: "far"), to: cancel.from)
+        let events = await recorder.waitForEnd()
+        #expect(events.last == .failed(status: 408, reason: "Request Timeout"))
+        #expect(ContinuousClock.now - canceledAt >= .milliseconds(3_100))
         await agent.shutdown()
         await peer.close()
     }

@@ -72,6 +72,8 @@ extension CallSession {
         cancel.add("User-Agent", context.configuration.userAgent)
         logger.info("SIP call canceled", metadata: ["reason": "\(cancelReason.map { "\($0)" } ?? "")"])
         begin(ClientTransaction(request: cancel, purpose: .cancel, interval: context.timers.t1))
+        // No final answer to the INVITE within 64×T1 of the CANCEL: the INVITE is over (RFC 3261 §9.1).
+        schedule(.timeout(transaction: inviteKey), after: context.timers.transactionTimeout)
     }
 
     func sendBye() {

@@ -31,6 +31,9 @@ extension CallSession {
             transactions[key] = transaction
             // An INVITE is not resent once a provisional came (RFC 3261 §17.1.1.2).
             if transaction.isInvite { cancelTimer(.retransmit(transaction: key)) }
+            // Nor does Timer B run on (RFC 3261 §17.1.1.2): a phone may ring longer than 32 s. The ring
+            // timeout bounds the call instead, and a CANCEL restarts the 64×T1 wait (§9.1).
+            if transaction.purpose == .invite { cancelTimer(.timeout(transaction: key)) }
             if transaction.purpose == .invite { receiveProvisional(response, status: status) }
             return
         }

@@ -45,7 +45,7 @@ extension CallSession {
         schedule(.retransmit(transaction: key), after: transaction.interval)
     }
 
-    /// Timer B or F: no final response in 64×T1.
+    /// Timer B or F: no final response in 64×T1 (for the INVITE: none before a provisional, or since CANCEL).
     private func timeOut(_ key: String) {
         guard var transaction = transactions[key], !transaction.completed else { return }
         transaction.completed = true

@@ -30,7 +30,8 @@ final class SIPTransport: Sendable {
     static func start(
         _ kind: SIPTrunk.Transport, host: String, port: Int, group: any EventLoopGroup, logger: Logger
     ) async throws -> SIPTransport {
-        let inbound = AsyncStream<SIPInbound>.makeStream()
+        // Bounded like a socket's receive buffer: under a flood, new messages are dropped (a peer retransmits).
+        let inbound = AsyncStream<SIPInbound>.makeStream(bufferingPolicy: .bufferingOldest(4_096))
         let continuation = inbound.1
         switch kind {
         case .udp:

@@ -81,21 +81,16 @@ final class SIPpProcess: Sendable {
         throw SIPpFailed(reason: "sipp did not bind port \(port)")
     }
 
-    /// Whether something listens on the port: our own bind of it fails.
+    /// Whether SIPp has its socket on the port: a UDP socket bound to it, or a TCP socket listening on it,
+    /// as the kernel lists them (a TCP port left in TIME_WAIT by an earlier run does not count).
     private static func isBound(port: Int, tcp: Bool) -> Bool {
-        let descriptor = socket(AF_INET, Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        let table = (try? String(contentsOfFile: tcp ? "/proc/net/tcp" : "/proc/net/udp", encoding: .utf8)) ?? ""
+        let suffix = ":" + String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().contains { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 3, fields[1].hasSuffix(suffix) else { return false }
+            return !tcp || fields[3] == "0A"  // 0A: LISTEN
         }
-        return result != 0
     }
 }
 
