@@ -92,6 +92,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The RTP media engine of phone legs: G.711, RFC 3550 packets paced by one clock, a jitter buffer,
+        // RFC 4733 telephone-events, mixing per conference, WAV prompts, espeak-ng speech, recording.
+        // Knows nothing of SIP or of Atrium's other modules.
+        .target(
+            name: "AtriumRTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP: ACS-compatible routes, HMAC authentication, request parsing, wire representations,
         // error mapping.
         .target(
@@ -160,6 +171,15 @@ let package = Package(
             dependencies: [
                 "AtriumApplication", "AtriumDomain", "AtriumStore", "AtriumTelephony", "AtriumTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AtriumRTPTests",
+            dependencies: [
+                "AtriumRTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
