@@ -199,6 +199,15 @@ let package = Package(
             exclude: ["Scenarios"]
         ),
         .testTarget(
+            name: "AtriumRTPTests",
+            dependencies: [
+                "AtriumRTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "AtriumStoreTests",
             dependencies: [
                 "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumTesting",

@@ -21,8 +21,9 @@ final class MediaLoop {
     private var tickNumber: Int64 = 0
     private var scheduled: Scheduled<Void>?
 
-    /// A tick later than this re-anchors the clock instead of sending a burst to catch up.
-    private static let maximumLateness = TimeAmount.milliseconds(60)
+    /// A tick later than this re-anchors the clock instead of sending a burst to catch up: a burst of
+    /// more than a frame or two would overrun the far end's jitter buffer anyway.
+    private static let maximumLateness = TimeAmount.milliseconds(40)
     private static let frame = TimeAmount.nanoseconds(LegMedia.frameNanoseconds)
 
     init(eventLoop: any EventLoop, logger: Logger) {

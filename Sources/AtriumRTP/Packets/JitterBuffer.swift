@@ -77,6 +77,13 @@ struct JitterBuffer {
             if ticksWaiting >= 3 { playout = first.timestamp }
         }
         guard let start = playout else { return nil }
+        guard !chunks.isEmpty else {
+            // Nothing buffered at all: the sender is late (or stopped), not a packet lost. Waiting here
+            // instead of moving on lets the late audio play when it comes rather than be dropped.
+            silentTicks += 1
+            if silentTicks >= Self.silentTicksBeforeRestart { reset() }
+            return nil
+        }
         var frame = [Int16](repeating: 0, count: frameSamples)
         var heard = false
         for chunk in chunks {
