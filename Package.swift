@@ -141,7 +141,7 @@ let package = Package(
             name: "atrium",
             dependencies: [
                 "AtriumDomain", "AtriumStore", "AtriumProjections", "AtriumApplication", "AtriumAPI", "AtriumDelivery",
-                "AtriumTelephony", "AtriumSIP",
+                "AtriumTelephony", "AtriumSIP", "AtriumRTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,7 +16,7 @@ struct Atrium: AsyncParsableCommand {
         subcommands: [
             Serve.self, ListenCommand.self, RequestCommand.self, PsqlCommand.self, Migrate.self, AuditCommand.self,
             RebuildCommand.self, ConsumersCommand.self, OutboxCommand.self, Bench.self, BenchDelivery.self,
-            BenchRebuild.self,
+            BenchRebuild.self, BenchLegs.self,
         ],
         defaultSubcommand: nil
     )
