@@ -62,6 +62,7 @@ def prompts(work):
     folder.mkdir()
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(folder / "tone.wav"),
                     "synth", str(TONE_SECONDS), "sine", "440", "vol", "0.5"], check=True)
+    (folder / "not-audio.wav").write_bytes(b"RIFF\x10\x00\x00\x00WAVEjunk" + bytes(range(256)) * 8)
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(folder), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -225,3 +226,22 @@ def test_tones_sent_are_the_keys_the_phone_hears(trunked, softphone):
     log = softphone.log_text()
     ends = [line for line in log.splitlines() if "received event" in line and "end=1" in line]
     assert [line.split("'")[1] for line in ends] == ["1", "5", "#"], log
+
+
+@pytest.mark.parametrize("name,sub_code", [("missing.wav", 8536), ("not-audio.wav", 8535)])
+def test_a_prompt_that_cannot_be_played_fails_the_play_and_the_call_goes_on(trunked, softphone, prompts, name,
+                                                                           sub_code):
+    with EventReceiver() as receiver:
+        call = connected_phone_call(trunked, receiver)
+        call.play_media(FileSource(url=f"{prompts}/{name}"), [PhoneNumberIdentifier(NUMBER)], operation_context="bad")
+        receiver.wait_until(lambda r: named(r, "PlayFailed") or named(r, "PlayCompleted"), 15, "the play's end")
+        failed = named(receiver, "PlayFailed")
+        assert failed, [e["type"] for _, e in receiver.delivered()]
+        result = failed[0]["data"]["resultInformation"]
+        assert (result["code"], result["subCode"]) == (400, sub_code), failed[0]["data"]
+        assert failed[0]["data"]["failedPlaySourceIndex"] == 0
+        # The leg is unharmed: a good prompt plays after the bad one.
+        call.play_media(FileSource(url=f"{prompts}/tone.wav"), [PhoneNumberIdentifier(NUMBER)],
+                        operation_context="good")
+        receiver.wait_until(lambda r: named(r, "PlayCompleted"), 15, "the good prompt's end")
+        call.remove_participant(PhoneNumberIdentifier(NUMBER))
