@@ -101,4 +101,28 @@ struct SIPpCallTests {
         #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
         await agent.shutdown()
     }
+
+    @Test("fifty calls at once: each gets its own outcome, routed by Call-ID")
+    func manyCallsAtOnce() async throws {
+        let count = 50
+        let sipp = try await SIPpProcess.start("uas_busy.xml", calls: count)
+        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(sipp.port)")
+        let started = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: [SIPCallEvent].self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let call = try await agent.invite(UserAgentFixture.call("many-\(index)@atrium.test"))
+                    return await EventRecorder.record(call).waitForEnd()
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(outcomes.count == count)
+        #expect(outcomes.allSatisfy { $0 == [.trying, .failed(status: 486, reason: "Busy Here")] })
+        let exit = await sipp.exitStatus()
+        #expect(exit == 0 && sipp.successfulCalls == count, "sipp:\n\(sipp.traces.prefix(4_000))")
+        print("SIP: \(count) concurrent calls (INVITE, 100, 486, ACK) against SIPp in \(elapsed)")
+        await agent.shutdown()
+    }
 }

@@ -16,13 +16,15 @@ final class SIPpProcess: Sendable {
 
     static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp") }
 
-    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1` on a free port and waits until it listens;
+    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m <calls>` on a free port and waits until it listens;
     /// a port taken meanwhile by someone else makes it try another.
-    static func start(_ scenario: String, tcp: Bool = false, timeout: Int = 20) async throws -> SIPpProcess {
+    static func start(
+        _ scenario: String, tcp: Bool = false, calls: Int = 1, timeout: Int = 20
+    ) async throws -> SIPpProcess {
         var failure: any Error = SIPpFailed(reason: "no free port in 30000-30999")
         for _ in 0..<8 {
             guard let port = freePort() else { continue }
-            let sipp = try SIPpProcess(scenario: scenario, port: port, tcp: tcp, timeout: timeout)
+            let sipp = try SIPpProcess(scenario: scenario, port: port, tcp: tcp, calls: calls, timeout: timeout)
             do {
                 try await sipp.waitUntilListening(tcp: tcp)
                 return sipp
@@ -34,7 +36,7 @@ final class SIPpProcess: Sendable {
         throw failure
     }
 
-    private init(scenario: String, port: Int, tcp: Bool, timeout: Int) throws {
+    private init(scenario: String, port: Int, tcp: Bool, calls: Int, timeout: Int) throws {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(port)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -42,7 +44,7 @@ final class SIPpProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         var arguments = [
             "-sf", Self.scenarios.appendingPathComponent(scenario).path, "-i", "127.0.0.1", "-p", "\(port)",
-            "-mi", "127.0.0.1", "-mp", "\(port + 1_000)", "-m", "1", "-timeout", "\(timeout)s", "-nostdin",
+            "-mi", "127.0.0.1", "-mp", "\(port + 1_000)", "-m", "\(calls)", "-timeout", "\(timeout)s", "-nostdin",
             "-trace_msg", "-trace_logs", "-trace_err", "-trace_screen",
         ]
         if tcp { arguments += ["-t", "t1"] }
@@ -89,7 +91,7 @@ final class SIPpProcess: Sendable {
         return process.terminationStatus
     }
 
-    /// The calls SIPp counted as successful (its whole scenario ran), from its final screen.
+    /// The calls SIPp counted as successful (each ran its whole scenario), from its final screen.
     var successfulCalls: Int? {
         guard let line = traces.split(separator: "\n").first(where: { $0.contains("Successful call") }) else {
             return nil
