@@ -63,7 +63,7 @@ struct SIPpCallTests {
         let call = try await agent.invite(UserAgentFixture.call("rings@atrium.test", ringTimeout: .seconds(1)))
         let events = await EventRecorder.record(call).waitForEnd()
         #expect(events == [.ringing(status: 180, earlyMedia: nil), .failed(status: 408, reason: "Request Timeout")])
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(6), "CANCEL at the 1 s ring timeout, not at Timer B (32 s)")
         let exit = await sipp.exitStatus()
         #expect(exit == 0 && sipp.successfulCalls == 1, "sipp:\n\(sipp.traces)")
         await agent.shutdown()
