@@ -38,11 +38,13 @@ struct DigestChallengeCallTests {
     }
 
     @Test(
-        "a 401 (Authorization) or 407 (Proxy-Authorization) is answered once: same Call-ID and From tag, CSeq + 1, new branch, uri the Request-URI",
+        "a 401 (Authorization) or 407 (Proxy-Authorization) is answered once: same Call-ID and From tag, CSeq + 1, new branch, uri the Request-URI; nothing of the credentials logged",
         arguments: [(401, "Authorization"), (407, "Proxy-Authorization")])
     func answersChallenge(status: Int, answerHeader: String) async throws {
         let uas = try await UDPPeer.start()
-        let agent = try await UserAgentFixture.start(trunk: "sip:127.0.0.1:\(uas.port)", credentials: Self.credentials)
+        let log = CapturedLog()
+        let agent = try await UserAgentFixture.start(
+            trunk: "sip:127.0.0.1:\(uas.port)", credentials: Self.credentials, logger: log.logger())
         let call = try await agent.invite(UserAgentFixture.call("digest-ok-\(status)@atrium.test"))
         let recorder = EventRecorder.record(call)
 
@@ -90,6 +92,10 @@ struct DigestChallengeCallTests {
         #expect(await recorder.waitForEnd().last == .ended(byRemote: false, status: 200))
         await agent.shutdown()
         await uas.close()
+        // Every line logged, at trace level, is free of the password and of the digest answer.
+        #expect(log.text.contains("SIP challenge answered"))
+        #expect(!log.text.contains("correct horse"))
+        #expect(!log.text.contains(authorization["response"] ?? "?"))
     }
 
     @Test("a trunk that challenges the answered challenge again fails the call with its 401, no loop")

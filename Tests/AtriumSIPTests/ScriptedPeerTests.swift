@@ -157,7 +157,7 @@ struct ScriptedPeerTests {
         let events = await EventRecorder.record(call).waitForEnd()
         let elapsed = ContinuousClock.now - started
         #expect(events == [.failed(status: 408, reason: "Request Timeout")])
-        #expect(elapsed >= .milliseconds(3_100) && elapsed < .seconds(5))
+        #expect(elapsed >= .milliseconds(3_100) && elapsed < .seconds(6))
         let invites = await peer.inbox.messages.filter { $0.message.method == "INVITE" }
         // Sent at 0, 50, 150, 350, 750, 1550 and 3150 ms (the last one may lose its race with Timer B under load).
         #expect((6...7).contains(invites.count))
@@ -241,7 +241,7 @@ struct ScriptedPeerTests {
         _ = await recorder.wait { $0.contains(where: \.isAnswered) }
         let started = ContinuousClock.now
         await agent.shutdown()  // the peer never answers the BYE
-        #expect(ContinuousClock.now - started < .milliseconds(1_500))
+        #expect(ContinuousClock.now - started < .seconds(2), "bounded by about a second, not by Timer F")
         #expect(await peer.inbox.next { $0.method == "BYE" } != nil)
         #expect(await recorder.waitForEnd(upTo: .seconds(1)).last == .ended(byRemote: false, status: nil))
         await peer.close()

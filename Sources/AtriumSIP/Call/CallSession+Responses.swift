@@ -153,8 +153,8 @@ extension CallSession {
         request.add(answerHeader, answer.headerValue)
         cseq += 1
         request.set("CSeq", "\(cseq) \(method)")
-        var vias = request.values("Via")
-        vias[0] = context.via(branch: SIPUserAgentContext.newBranch())
+        // A new branch in our (top) Via: a new transaction.
+        let vias = [context.via(branch: SIPUserAgentContext.newBranch())] + request.values("Via").dropFirst()
         request.remove("Via")
         request.headers.insert(contentsOf: vias.map { SIPHeader("Via", $0) }, at: 0)
         var retry = ClientTransaction(request: request, purpose: transaction.purpose, interval: context.timers.t1)

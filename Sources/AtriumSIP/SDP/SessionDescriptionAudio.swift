@@ -79,7 +79,7 @@ extension SessionDescription {
     /// The same description with the audio stream's direction changed and the version bumped: the next offer.
     public func reoffer(direction: MediaDirection) -> SessionDescription {
         var next = self
-        next.origin.sessionVersion += 1
+        next.origin.sessionVersion &+= 1
         next.attributes.removeAll { MediaDirection(rawValue: $0) != nil }
         for index in next.media.indices where next.media[index].kind == "audio" {
             next.media[index].attributes.removeAll { MediaDirection(rawValue: $0) != nil }

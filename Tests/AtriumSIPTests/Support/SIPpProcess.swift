@@ -1,6 +1,7 @@
 import Foundation
 
-/// SIPp (Debian's `sip-tester`) running one UAS scenario from `Scenarios/` for one call, on a fixed port.
+/// SIPp (Debian's `sip-tester`) running one UAS scenario from `Scenarios/` for one call, on a port of
+/// 30000-30999 free when it starts (other suites on this machine use that range too), its media ports 1000 above.
 ///
 /// It is killed at the latest when the test ends (`stop()`), and `-timeout` bounds it on its own too.
 final class SIPpProcess: Sendable {
@@ -15,9 +16,27 @@ final class SIPpProcess: Sendable {
 
     static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp") }
 
-    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m 1` and waits until it listens. Its media ports
-    /// (it binds several from `-mp`) start at port + 1000, so tests 10 ports apart do not collide.
-    init(scenario: String, port: Int, tcp: Bool = false, timeout: Int = 20) async throws {
+    /// Starts `sipp -sf <scenario> -i 127.0.0.1 -p <port> -m <calls>` on a free port and waits until it listens;
+    /// a port taken meanwhile by someone else makes it try another.
+    static func start(
+        _ scenario: String, tcp: Bool = false, calls: Int = 1, timeout: Int = 20
+    ) async throws -> SIPpProcess {
+        var failure: any Error = SIPpFailed(reason: "no free port in 30000-30999")
+        for _ in 0..<8 {
+            guard let port = freePort() else { continue }
+            let sipp = try SIPpProcess(scenario: scenario, port: port, tcp: tcp, calls: calls, timeout: timeout)
+            do {
+                try await sipp.waitUntilListening(tcp: tcp)
+                return sipp
+            } catch {
+                sipp.stop()
+                failure = error
+            }
+        }
+        throw failure
+    }
+
+    private init(scenario: String, port: Int, tcp: Bool, calls: Int, timeout: Int) throws {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(port)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,7 +44,7 @@ final class SIPpProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sipp")
         var arguments = [
             "-sf", Self.scenarios.appendingPathComponent(scenario).path, "-i", "127.0.0.1", "-p", "\(port)",
-            "-mi", "127.0.0.1", "-mp", "\(port + 1_000)", "-m", "1", "-timeout", "\(timeout)s", "-nostdin",
+            "-mi", "127.0.0.1", "-mp", "\(port + 1_000)", "-m", "\(calls)", "-timeout", "\(timeout)s", "-nostdin",
             "-trace_msg", "-trace_logs", "-trace_err", "-trace_screen",
         ]
         if tcp { arguments += ["-t", "t1"] }
@@ -34,7 +53,31 @@ final class SIPpProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        try await waitUntilListening(tcp: tcp)
+    }
+
+    /// A SIP port whose media ports (SIPp binds a few from `-mp`) are free too, by the kernel's socket tables.
+    private static func freePort() -> Int? {
+        let used = usedPorts()
+        for _ in 0..<50 {
+            let port = Int.random(in: 15_000...15_499) * 2
+            if !(0...4).contains(where: { used.contains(port + $0) || used.contains(port + 1_000 + $0) }) {
+                return port
+            }
+        }
+        return nil
+    }
+
+    private static func usedPorts() -> Set<Int> {
+        var ports: Set<Int> = []
+        for table in ["/proc/net/udp", "/proc/net/tcp"] {
+            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 1, let hex = fields[1].split(separator: ":").last else { continue }
+                if let port = Int(hex, radix: 16) { ports.insert(port) }
+            }
+        }
+        return ports
     }
 
     /// SIPp's exit status once it ran its scenario; it is killed if it has not ended within `seconds`.
@@ -48,7 +91,7 @@ final class SIPpProcess: Sendable {
         return process.terminationStatus
     }
 
-    /// The calls SIPp counted as successful (its whole scenario ran), from its final screen.
+    /// The calls SIPp counted as successful (each ran its whole scenario), from its final screen.
     var successfulCalls: Int? {
         guard let line = traces.split(separator: "\n").first(where: { $0.contains("Successful call") }) else {
             return nil
@@ -75,7 +118,12 @@ final class SIPpProcess: Sendable {
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
             guard process.isRunning else { throw SIPpFailed(reason: "sipp exited at start:\n\(traces)") }
-            if Self.isBound(port: port, tcp: tcp) { return }
+            if Self.isBound(port: port, tcp: tcp) {
+                // The port may be someone else's who took it first: then SIPp exits at once.
+                try await Task.sleep(for: .milliseconds(100))
+                guard process.isRunning else { throw SIPpFailed(reason: "sipp exited at start:\n\(traces)") }
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw SIPpFailed(reason: "sipp did not bind port \(port)")

@@ -12,7 +12,7 @@ enum UserAgentFixture {
     }
 
     static func start(
-        trunk: String, credentials: SIPCredentials? = nil, t1: Duration? = nil
+        trunk: String, credentials: SIPCredentials? = nil, t1: Duration? = nil, logger: Logger = Self.logger
     ) async throws -> SIPUserAgent {
         let configuration = SIPUserAgentConfiguration(
             trunk: try SIPTrunk(uri: trunk), credentials: credentials, listenHost: "127.0.0.1", listenPort: 0,
