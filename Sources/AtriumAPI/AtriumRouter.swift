@@ -24,6 +24,8 @@ public struct AtriumAPIDependencies: Sendable {
     public var databaseDeadline: Duration = .seconds(1)
     public var slowDatabaseDeadline: Duration = .seconds(30)
     public var databaseReachability: DatabaseReachability?
+    /// Where this node writes recordings' files (served to their downloads); nil serves none.
+    public var recordingsFolder: URL?
 
     public init(store: EventStore, authenticator: HMACAuthenticator, clock: @escaping @Sendable () -> Date = Date.init)
     {
@@ -78,6 +80,7 @@ public enum AtriumRouter {
             automation: CallAutomation(store: dependencies.store, application: dependencies.application),
             clock: dependencies.clock
         ).register(on: router)
+        if let folder = dependencies.recordingsFolder { RecordingFileRoutes(folder: folder).register(on: router) }
         AuditRoutes(trail: AuditTrail(store: dependencies.store)).register(on: router)
         // Last: it sees the requests no route matched.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

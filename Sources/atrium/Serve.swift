@@ -115,6 +115,7 @@ struct Serve: AsyncParsableCommand {
         var dependencies = AtriumAPIDependencies(store: store, authenticator: authenticator)
         dependencies.metricsExposition = { registry.emitToString() }
         dependencies.databaseReachability = DatabaseReachability(configuration)
+        dependencies.recordingsFolder = TelephonyOptions.recordingsFolder(in: dataDirectory)
         let router = AtriumRouter.build(dependencies)
         let delivery = DeliverySettings()
         // Webhooks, callbacks and prompt files are fetched with it.
@@ -122,7 +123,8 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(eventLoopGroup), configuration: delivery.httpClientConfiguration)
         // Phone legs: through a SIP trunk when one is configured, else the simulated carrier.
         let (gateway, trunkService) = try await Self.gateway(
-            telephony, store: store, http: http, group: eventLoopGroup, logger: logger)
+            telephony, store: store, http: http, group: eventLoopGroup, logger: logger,
+            dataDirectory: dataDirectory, publicURL: publicURL)
         // Policies: the room's changes reaching its live call.
         let roomCalls = RoomCalls(store: store)
         // The trunk first: it stops after the policies that hand it work.
@@ -189,9 +191,11 @@ struct Serve: AsyncParsableCommand {
     /// The simulated carrier, or a SIP trunk gateway (with the service that carries its legs).
     private static func gateway(
         _ options: TelephonyOptions, store: EventStore, http: HTTPClient, group: MultiThreadedEventLoopGroup,
-        logger: Logger
+        logger: Logger, dataDirectory: URL, publicURL: String
     ) async throws -> (any PSTNGateway, [any Service]) {
-        guard let settings = try options.settings() else { return (SimulatedCarrier(), []) }
+        guard let settings = try options.settings(dataDirectory: dataDirectory, publicURL: publicURL) else {
+            return (SimulatedCarrier(), [])
+        }
         let reporter = CarrierReporter(store: store, actor: "carrier:\(SIPTrunkGateway.gatewayName)")
         let trunk: SIPTrunkGateway
         do {

@@ -37,7 +37,9 @@ struct TelephonyOptions: ParsableArguments {
     }
 
     /// The SIP trunk's settings, or nil for the simulated carrier.
-    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SIPTrunkSettings? {
+    func settings(
+        dataDirectory: URL, publicURL: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> SIPTrunkSettings? {
         guard let sipTrunk else { return nil }
         let (host, port) = try listenAddress()
         var credentials: SIPCredentials?
@@ -47,7 +49,14 @@ struct TelephonyOptions: ParsableArguments {
         return SIPTrunkSettings(
             trunk: try trunk(sipTrunk), credentials: credentials, sipHost: host, sipPort: port,
             rtpPorts: try portRange(), mediaAddress: mediaAddress ?? host,
-            maximumCallDuration: .seconds(maxCallDuration))
+            maximumCallDuration: .seconds(maxCallDuration),
+            recordingsFolder: Self.recordingsFolder(in: dataDirectory),
+            recordingsURL: "\(publicURL)/calling/recordings")
+    }
+
+    /// Where recordings' files are written and served from.
+    static func recordingsFolder(in dataDirectory: URL) -> URL {
+        dataDirectory.appendingPathComponent("recordings")
     }
 
     private func trunk(_ uri: String) throws -> SIPTrunk {

@@ -3,7 +3,8 @@ through `--sip-trunk`; the phone answers by itself, speaks a WAV into the call a
 hears. A prompt Atrium plays (a WAV file fetched from a URL, at 16 kHz: resampled on the way) must
 arrive whole: in the phone's recording, the loud stretch lasts the prompt's length within 100 ms.
 A text prompt (espeak-ng) arrives as speech; tones sent (RFC 4733) are the keys the phone reports. The
-SDK code is what it would be against ACS.
+SDK code is what it would be against ACS. A recording of the call holds the phone's speech, and is
+downloaded from where its RecordingFileStatusUpdated event says (HMAC-signed, as every request).
 """
 
 import http.server
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from azure.communication.callautomation import (
-    CallAutomationClient, DtmfTone, FileSource, PhoneNumberIdentifier, TextSource)
+    CallAutomationClient, DtmfTone, FileSource, PhoneNumberIdentifier, ServerCallLocator, TextSource)
 from azure.communication.identity import CommunicationIdentityClient
 from azure.communication.rooms import ParticipantRole, RoomsClient
 from azure.core.credentials import AzureKeyCredential
@@ -147,8 +148,9 @@ def connected_phone_call(server, receiver):
     rooms.update_room(room_id=room.id, pstn_dial_out_enabled=True)
     call_action(server, room.id, "join", token)
     automation = CallAutomationClient(server.base_url, AzureKeyCredential(server.key))
-    call = automation.get_call_connection(
-        automation.connect_call(room_id=room.id, callback_url=receiver.url).call_connection_id)
+    connection = automation.connect_call(room_id=room.id, callback_url=receiver.url)
+    call = automation.get_call_connection(connection.call_connection_id)
+    call.server_call_id = connection.server_call_id
     call.add_participant(PhoneNumberIdentifier(NUMBER), source_caller_id_number=PhoneNumberIdentifier(CALLER))
     receiver.wait_until(lambda r: named(r, "AddParticipantSucceeded") or named(r, "AddParticipantFailed"), 15,
                         "the phone's answer")
@@ -245,3 +247,41 @@ def test_a_prompt_that_cannot_be_played_fails_the_play_and_the_call_goes_on(trun
                         operation_context="good")
         receiver.wait_until(lambda r: named(r, "PlayCompleted"), 15, "the good prompt's end")
         call.remove_participant(PhoneNumberIdentifier(NUMBER))
+
+
+def test_a_recording_holds_what_the_phone_said(trunked, softphone):
+    automation = CallAutomationClient(trunked.base_url, AzureKeyCredential(trunked.key))
+    with EventReceiver() as receiver:
+        call = connected_phone_call(trunked, receiver)
+        recording = automation.start_recording(ServerCallLocator(call.server_call_id))
+        time.sleep(3.0)  # the phone speaks all along
+        automation.stop_recording(recording.recording_id)
+        call.remove_participant(PhoneNumberIdentifier(NUMBER))
+    events = audit_events(trunked, call.server_call_id)
+    ready = [e for e in events if e["eventType"] == "CallRecordingFileReady"]
+    deadline = time.monotonic() + 10
+    while not ready and time.monotonic() < deadline:
+        time.sleep(0.2)
+        ready = [e for e in audit_events(trunked, call.server_call_id) if e["eventType"] == "CallRecordingFileReady"]
+    assert ready, [e["eventType"] for e in events]
+    location = ready[0]["data"]["file"]["contentLocation"]
+    assert location == f"{trunked.base_url}/calling/recordings/{recording.recording_id}/content", location
+    downloaded = trunked.signed_request("GET", location.removeprefix(trunked.base_url))
+    assert downloaded.status_code == 200 and downloaded.headers["Content-Type"] == "audio/wav", downloaded.text[:300]
+    path = Path(softphone.home) / "atrium-recording.wav"
+    path.write_bytes(downloaded.content)
+    with wave.open(str(path)) as w:
+        seconds = w.getnframes() / w.getframerate()
+        samples = array("h", w.readframes(w.getnframes()))
+    spoken = sum(end - start for start, end in loud_stretches(samples, threshold=300))
+    print(f"\nthe recording lasts {seconds:.2f} s; the phone's speech in it: {spoken:.2f} s")
+    assert 2.5 <= seconds <= 5.0, seconds
+    assert spoken >= 1.0, f"{spoken:.2f} s of the phone's speech in the recording"
+    assert trunked.signed_request("DELETE", location.removeprefix(trunked.base_url)).status_code == 200
+    assert trunked.signed_request("GET", location.removeprefix(trunked.base_url)).status_code == 404
+
+
+def audit_events(server, call_id):
+    resp = server.signed_request("GET", f"/audit/streams/call-{call_id}/events?api-version=2025-06-01")
+    assert resp.status_code == 200, resp.text
+    return resp.json()["value"]

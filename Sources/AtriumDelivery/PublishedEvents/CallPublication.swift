@@ -29,7 +29,7 @@ struct CallPublicationState: Sendable {
 }
 
 /// ACS's call events, with the data and subjects of ACS-WIRE.md: `Microsoft.Communication.CallStarted`,
-/// `CallEnded`, `CallParticipantAdded`, `CallParticipantRemoved`.
+/// `CallEnded`, `CallParticipantAdded`, `CallParticipantRemoved`, and `RecordingFileStatusUpdated`.
 enum CallPublication {
     static func publish(_ event: CallEvent, before state: CallPublicationState, source: RecordedEvent)
         -> PublishedEvent?
@@ -94,9 +94,36 @@ enum CallPublication {
                     (key: "callDurationInSeconds", value: .number((duration * 1000).rounded() / 1000)),
                 ], at: 0)
             return published(PublishedEventTypes.callEnded, "call/\(callId)", [])
+        case .recordingFileReady(let e):
+            return recordingFileStatusUpdated(e, callId: callId, source: source)
         default:
             return nil
         }
+    }
+
+    /// ACS's event for a recording's file: one chunk, the whole file, downloadable from its location.
+    private static func recordingFileStatusUpdated(
+        _ e: CallRecordingFileReady, callId: String, source: RecordedEvent
+    ) -> PublishedEvent {
+        let type = PublishedEventTypes.recordingFileStatusUpdated
+        let chunk: JSONValue = [
+            "documentId": .string(e.recordingId), "index": .number(0), "endReason": .string("SessionEnded"),
+            "contentLocation": .string(e.file.contentLocation), "metadataLocation": .string(e.file.contentLocation),
+            "deleteLocation": .string(e.file.contentLocation),
+        ]
+        let data: [(key: String, value: JSONValue)] = [
+            (key: "recordingStorageInfo", value: ["recordingChunks": .array([chunk])]),
+            (key: "recordingStartTime", value: .string(Timestamp.format(e.file.startedAt))),
+            (key: "recordingDurationMs", value: .number(Double(e.file.durationMs))),
+            (key: "recordingContentType", value: .string("Audio")),
+            (key: "recordingChannelType", value: .string(e.file.channels > 1 ? "Unmixed" : "Mixed")),
+            (key: "recordingFormatType", value: .string("Wav")),
+            (key: "sessionEndReason", value: .string("CallEnded")),
+        ]
+        return PublishedEvent(
+            eventType: type, id: NameBasedUUID.publishedEventId(logEventId: source.eventId, publishedType: type),
+            subject: "/recording/call/\(callId)/serverCallId/\(callId)/recordingId/\(e.recordingId)",
+            eventTime: source.recordedAt, data: .object(data))
     }
 
     /// ACS gives each participant's leg a GUID; Atrium derives it from the call and the participant,

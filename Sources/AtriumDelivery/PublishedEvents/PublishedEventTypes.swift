@@ -6,6 +6,7 @@ public enum PublishedEventTypes {
     public static let callEnded = "Microsoft.Communication.CallEnded"
     public static let callParticipantAdded = "Microsoft.Communication.CallParticipantAdded"
     public static let callParticipantRemoved = "Microsoft.Communication.CallParticipantRemoved"
+    public static let recordingFileStatusUpdated = "Microsoft.Communication.RecordingFileStatusUpdated"
     public static let roomCreated = "Atrium.Rooms.RoomCreated"
     public static let roomUpdated = "Atrium.Rooms.RoomUpdated"
     public static let roomDeleted = "Atrium.Rooms.RoomDeleted"
@@ -19,6 +20,7 @@ public enum PublishedEventTypes {
         (callParticipantAdded, "CallDialOutAnswered"),
         (callParticipantRemoved, "CallParticipantLeft"),
         (callParticipantRemoved, "CallParticipantRemoved"),
+        (recordingFileStatusUpdated, "CallRecordingFileReady"),
         (roomCreated, "RoomCreated"),
         (roomUpdated, "RoomUpdated"),
         (roomDeleted, "RoomDeleted"),

@@ -24,6 +24,8 @@ public struct Call: Equatable, Sendable {
     public var media = CallMedia()
     /// Recordings not yet stopped.
     public var recordings: [CallRecording] = []
+    /// Recordings whose file is written (kept after the call ends: the file comes after).
+    public var recordingFiles: Set<String> = []
 
     public init() {}
 

@@ -5,6 +5,11 @@ import Foundation
 /// no longer pending changes nothing.
 extension CallDecider {
     static func decide(_ progress: CallProgress, _ call: Call) -> [CallEvent] {
+        // A recording's file is written once it stopped, which may be when the call ended.
+        if case .recordingFileReady(let recordingId, let file) = progress {
+            guard !call.recordingFiles.contains(recordingId) else { return [] }
+            return [.recordingFileReady(CallRecordingFileReady(recordingId: recordingId, file: file))]
+        }
         guard call.isActive else { return [] }
         switch progress {
         case .legRinging(let rawId, let sipCode):
@@ -49,6 +54,8 @@ extension CallDecider {
                 call.participant(pending.rawId) == nil
             else { return [] }
             return [.invitationExpired(CallInvitationExpired(rawId: pending.rawId, invitationId: invitationId))]
+        case .recordingFileReady:
+            return []  // decided above
         }
     }
 }

@@ -41,6 +41,7 @@ extension CallEvent: EventCodable {
         case .recordingStarted: "CallRecordingStarted"
         case .recordingStateChanged: "CallRecordingStateChanged"
         case .recordingStopped: "CallRecordingStopped"
+        case .recordingFileReady: "CallRecordingFileReady"
         }
     }
 
@@ -85,6 +86,7 @@ extension CallEvent: EventCodable {
         "CallRecordingStarted",
         "CallRecordingStateChanged",
         "CallRecordingStopped",
+        "CallRecordingFileReady",
     ]
 
     public func encodedData() throws -> Data {
@@ -126,6 +128,7 @@ extension CallEvent: EventCodable {
         case .recordingStarted(let e): try EventJSON.encode(e)
         case .recordingStateChanged(let e): try EventJSON.encode(e)
         case .recordingStopped(let e): try EventJSON.encode(e)
+        case .recordingFileReady(let e): try EventJSON.encode(e)
         }
     }
 
@@ -168,6 +171,7 @@ extension CallEvent: EventCodable {
         case "CallRecordingStarted": self = .recordingStarted(try EventJSON.decode(data))
         case "CallRecordingStateChanged": self = .recordingStateChanged(try EventJSON.decode(data))
         case "CallRecordingStopped": self = .recordingStopped(try EventJSON.decode(data))
+        case "CallRecordingFileReady": self = .recordingFileReady(try EventJSON.decode(data))
         default: throw EventDecodingError.unknownType(eventType)
         }
     }

@@ -42,6 +42,7 @@ public enum CallEvent: Equatable, Sendable {
     case recordingStarted(CallRecording)
     case recordingStateChanged(CallRecordingStateChanged)
     case recordingStopped(CallRecordingStopped)
+    case recordingFileReady(CallRecordingFileReady)
 }
 
 public struct CallStarted: Codable, Equatable, Sendable {
@@ -272,4 +273,10 @@ public struct CallRecordingStateChanged: Codable, Equatable, Sendable {
 
 public struct CallRecordingStopped: Codable, Equatable, Sendable {
     public var recordingId: String
+}
+
+/// A recording's file is written and can be downloaded.
+public struct CallRecordingFileReady: Codable, Equatable, Sendable {
+    public var recordingId: String
+    public var file: RecordingFile
 }

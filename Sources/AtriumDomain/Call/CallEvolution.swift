@@ -105,6 +105,8 @@ extension CallDecider {
             call.updateRecording(e.recordingId) { $0.state = e.state }
         case .recordingStopped(let e):
             call.recordings.removeAll { $0.recordingId == e.recordingId }
+        case .recordingFileReady(let e):
+            call.recordingFiles.insert(e.recordingId)
         }
         return call
     }

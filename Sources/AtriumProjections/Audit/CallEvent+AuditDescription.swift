@@ -54,6 +54,8 @@ extension CallEvent {
         case .recordingStarted(let e): "recording \(e.recordingId) started (\(e.state.rawValue))"
         case .recordingStateChanged(let e): "recording \(e.recordingId) \(e.state == .active ? "resumed" : "paused")"
         case .recordingStopped(let e): "recording \(e.recordingId) stopped"
+        case .recordingFileReady(let e):
+            "recording \(e.recordingId) written: \(e.file.durationMs) ms, \(e.file.channels) channel(s)"
         }
     }
 }

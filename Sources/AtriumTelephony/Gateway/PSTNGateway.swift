@@ -27,6 +27,12 @@ public protocol PSTNGateway: Sendable {
     func play(_ operation: PlayOperation, to legs: [PhoneLeg], cause: CarrierCause) async throws -> [CarrierReport]
     /// A play canceled: whatever of it is still playing stops.
     func stopPlaying(_ operationId: String) async throws -> [CarrierReport]
+    /// Records the call's audio until `stopRecording` (or the call's end): the reports say when
+    /// the file is ready.
+    func startRecording(_ recording: CallRecording, callId: String, cause: CarrierCause) async throws
+        -> [CarrierReport]
+    /// Stops a recording (stopped, or its call ended); its file is reported when written.
+    func stopRecording(_ recordingId: String) async throws -> [CarrierReport]
     /// The line is asked for keys: a recognition (after its prompt) or continuous recognition
     /// listens to it from `after` on.
     func listen(to leg: PhoneLeg, after: Duration) async throws -> [CarrierReport]

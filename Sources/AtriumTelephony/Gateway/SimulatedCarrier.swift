@@ -88,6 +88,16 @@ public struct SimulatedCarrier: PSTNGateway {
         []
     }
 
+    public func startRecording(_ recording: CallRecording, callId: String, cause: CarrierCause) async throws
+        -> [CarrierReport]
+    {
+        []  // no audio to record: the recording is its state only
+    }
+
+    public func stopRecording(_ recordingId: String) async throws -> [CarrierReport] {
+        []
+    }
+
     public func hold(_ leg: PhoneLeg, onHold: Bool) async throws -> [CarrierReport] {
         []  // no audio to hold
     }

@@ -2,10 +2,11 @@ import AtriumDomain
 import AtriumStore
 
 extension EventStore {
-    /// The call as it was right after `event` (its stream read up to the event's version).
-    func call(through event: RecordedEvent) async throws -> Call {
+    /// The call as it was right after `event` (or, not `including` it, right before).
+    func call(through event: RecordedEvent, including: Bool = true) async throws -> Call {
         let history = try await readStream(event.streamId)
+        let last = including ? event.streamVersion : event.streamVersion - 1
         return CallDecider.replay(
-            try history.prefix { $0.streamVersion <= event.streamVersion }.map { try $0.decode(as: CallEvent.self) })
+            try history.prefix { $0.streamVersion <= last }.map { try $0.decode(as: CallEvent.self) })
     }
 }

@@ -7,7 +7,8 @@ import PostgresNIO
 /// Carries the call's phone legs to the telephone network: a dial-out requested → the gateway
 /// places it; a leg removed or an add canceled → hung up; a leg held or taken off hold → so on its
 /// line; a play started → played to the phone legs that hear it (and timed: the gateway says when
-/// it ends), a play canceled → stopped; a recognition or continuous recognition
+/// it ends), a play canceled → stopped; a recording started → the call's audio written, stopped (or
+/// its call ended) → the file finished; a recognition or continuous recognition
 /// on a line → the line listened to; tones to send → sent on the line.
 ///
 /// What the gateway reports back is scheduled as call timers in this consumer's transaction,
@@ -29,7 +30,7 @@ public struct TelephonyPolicy: LogConsumerHandler {
         .types([
             "CallDialOutRequested", "CallParticipantRemoved", "CallAddParticipantCanceled", "CallRecognizeStarted",
             "CallContinuousDtmfStarted", "CallDtmfSendRequested", "CallParticipantHoldChanged", "CallPlayStarted",
-            "CallPlayCanceled",
+            "CallPlayCanceled", "CallRecordingStarted", "CallRecordingStopped", "CallEnded",
         ])
     }
 
@@ -81,6 +82,16 @@ public struct TelephonyPolicy: LogConsumerHandler {
             return try await gateway.play(operation, to: listeners.compactMap(leg), cause: cause)
         case .playCanceled(let e):
             return try await gateway.stopPlaying(e.operationId)
+        case .recordingStarted(let recording):
+            return try await gateway.startRecording(recording, callId: callId, cause: cause)
+        case .recordingStopped(let e):
+            return try await gateway.stopRecording(e.recordingId)
+        case .ended:
+            // The call's recordings end with it.
+            let before = try await store.call(through: recorded, including: false)
+            var reports: [CarrierReport] = []
+            for recording in before.recordings { reports += try await gateway.stopRecording(recording.recordingId) }
+            return reports
         case .holdChanged(let e):
             guard let leg = leg(e.rawId) else { return [] }
             return try await gateway.hold(leg, onHold: e.onHold)

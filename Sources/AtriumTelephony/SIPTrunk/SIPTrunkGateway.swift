@@ -27,6 +27,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
     let legs = LiveLegs()
     let prompts: PromptLibrary
     let plays = Plays()
+    let recordings = Recordings()
     private let work: AsyncStream<LegWork>
     private let submit: AsyncStream<LegWork>.Continuation
 
@@ -241,6 +242,33 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
     public func stopPlaying(_ operationId: String) async throws -> [CarrierReport] {
         await plays.stop(operationId)
         return []
+    }
+
+    public func startRecording(_ recording: CallRecording, callId: String, cause: CarrierCause) async throws
+        -> [CarrierReport]
+    {
+        let name = "\(recording.recordingId).wav"
+        try FileManager.default.createDirectory(at: settings.recordingsFolder, withIntermediateDirectories: true)
+        // Unmixed: one channel per participant, as ACS lays it out (two phones make a stereo file).
+        let channels: RecordingChannels =
+            recording.channelType.lowercased() == "unmixed" ? .unmixed(channels: 2) : .mixed
+        let recorder = try await media.record(
+            conference: callId, to: settings.recordingsFolder.appendingPathComponent(name), channels: channels)
+        await recordings.add(
+            recording.recordingId,
+            Recordings.Running(recorder: recorder, callId: callId, name: name, startedAt: recording.startedAt))
+        return []
+    }
+
+    public func stopRecording(_ recordingId: String) async throws -> [CarrierReport] {
+        guard let running = await recordings.take(recordingId) else { return [] }
+        let written = try await running.recorder.stop()
+        let file = RecordingFile(
+            name: running.name, contentLocation: "\(settings.recordingsURL)/\(recordingId)/content",
+            durationMs: Int(written.duration / .milliseconds(1)), channels: written.channels,
+            startedAt: running.startedAt)
+        // A timer in the policy's transaction: the file is announced once, whatever dies when.
+        return [CarrierReport(after: .zero, .recordingFileReady(recordingId: recordingId, file: file))]
     }
 
     /// Keys pressed on an answered leg are reported as they arrive, listened for or not.

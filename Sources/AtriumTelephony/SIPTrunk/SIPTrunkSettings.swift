@@ -16,11 +16,17 @@ public struct SIPTrunkSettings: Sendable {
     public var mediaAddress: String
     /// A leg still up after this long is hung up: nobody pays for a call forgotten off the hook.
     public var maximumCallDuration: Duration
+    /// Where recordings' files are written, and the URL they are downloaded under
+    /// (`<recordingsURL>/<recording id>/content`).
+    public var recordingsFolder: URL
+    public var recordingsURL: String
 
     public init(
         trunk: SIPTrunk, credentials: SIPCredentials?, sipHost: String, sipPort: Int, rtpPorts: ClosedRange<Int>,
-        mediaAddress: String, maximumCallDuration: Duration
+        mediaAddress: String, maximumCallDuration: Duration, recordingsFolder: URL, recordingsURL: String
     ) {
+        self.recordingsFolder = recordingsFolder
+        self.recordingsURL = recordingsURL
         self.trunk = trunk
         self.credentials = credentials
         self.sipHost = sipHost

@@ -19,6 +19,8 @@ public enum CallProgress: Codable, Equatable, Sendable {
     case recognizeTimedOut(operationId: String, collected: Int)
     case tonesSent(operationId: String)
     case invitationExpired(invitationId: String)
+    /// A recording's audio is written: the file is ready (also after the call ended).
+    case recordingFileReady(recordingId: String, file: RecordingFile)
 
     public var commandName: String {
         switch self {
@@ -32,6 +34,7 @@ public enum CallProgress: Codable, Equatable, Sendable {
         case .recognizeTimedOut: "TimeOutRecognize"
         case .tonesSent: "FinishSendingTones"
         case .invitationExpired: "ExpireInvitation"
+        case .recordingFileReady: "FinishRecordingFile"
         }
     }
 }
