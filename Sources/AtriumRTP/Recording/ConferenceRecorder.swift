@@ -32,12 +32,11 @@ public final class ConferenceRecorder: Sendable {
 
     /// Stops recording and completes the file; a second call throws `RTPError.closed`.
     public func stop() async throws -> Recording {
-        guard
-            stopped.withLock({ done in
-                defer { done = true }
-                return !done
-            })
-        else { throw RTPError.closed }
+        let first = stopped.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { throw RTPError.closed }
         defer { release() }
         let eventLoop = mediaLoop.eventLoop
         try await eventLoop.submit { [tap, mediaLoop, conference] in

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A 16-bit PCM WAV file written as audio arrives: chunks are appended on a serial queue (never on
 /// the event loop), and the RIFF and data sizes are filled in when it is finished.
@@ -9,6 +10,8 @@ final class WAVFileWriter: Sendable {
     let sampleRate: Int
     private let handle: FileHandle
     private let queue = DispatchQueue(label: "AtriumRTP.WAVFileWriter")
+    /// The first write that failed (a full disk): `finish` reports it rather than a silently short file.
+    private let failure = Mutex<(any Error)?>(nil)
 
     init(url: URL, channels: Int, sampleRate: Int) throws {
         self.url = url
@@ -25,14 +28,24 @@ final class WAVFileWriter: Sendable {
         let data = samples.withUnsafeBufferPointer { pointer in
             Data(buffer: UnsafeBufferPointer(start: pointer.baseAddress, count: pointer.count))
         }
-        queue.async { [handle] in try? handle.write(contentsOf: data) }
+        queue.async { [self] in
+            do {
+                try handle.write(contentsOf: data)
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+            }
+        }
     }
 
     /// Writes the sizes into the header and closes the file; the number of sample frames written.
     func finish() async throws -> Int {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
-            queue.async { [handle, channels, sampleRate] in
+            queue.async { [self] in
                 do {
+                    if let error = failure.withLock({ $0 }) {
+                        try? handle.close()
+                        throw error
+                    }
                     let end = try handle.seekToEnd()
                     let dataBytes = Int(end) - 44
                     try handle.seek(toOffset: 0)

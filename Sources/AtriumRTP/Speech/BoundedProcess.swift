@@ -36,14 +36,17 @@ struct BoundedProcess {
         } catch {
             throw Failure.launch("\(executable.path): \(error.localizedDescription)")
         }
-        let timedOut = Mutex(false)
+        let state = Mutex((exited: false, timedOut: false))
         let (seconds, attoseconds) = timeout.components
         let limit = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: limit) {
-            guard process.isRunning else { return }
-            timedOut.withLock { $0 = true }
-            kill(pid, SIGKILL)
+            state.withLock { state in
+                // Once it has exited its process id may be reused: the timer must not fire at it.
+                guard !state.exited else { return }
+                state.timedOut = true
+                kill(pid, SIGKILL)
+            }
         }
         let maximumOutputBytes = maximumOutputBytes
         return try await withCheckedThrowingContinuation { continuation in
@@ -68,9 +71,13 @@ struct BoundedProcess {
                     }
                 }
                 process.waitUntilExit()
+                let timedOut = state.withLock { state in
+                    state.exited = true
+                    return state.timedOut
+                }
                 errorsRead.wait()
                 if tooLarge { return continuation.resume(throwing: Failure.outputTooLarge) }
-                if timedOut.withLock({ $0 }) { return continuation.resume(throwing: Failure.timedOut) }
+                if timedOut { return continuation.resume(throwing: Failure.timedOut) }
                 let message = String(decoding: standardError.withLock { $0 }, as: UTF8.self)
                 continuation.resume(
                     returning: Output(status: process.terminationStatus, standardOutput: data, standardError: message))
