@@ -196,11 +196,10 @@ struct Serve: AsyncParsableCommand {
         guard let settings = try options.settings(dataDirectory: dataDirectory, publicURL: publicURL) else {
             return (SimulatedCarrier(), [])
         }
-        let reporter = CarrierReporter(store: store, actor: "carrier:\(SIPTrunkGateway.gatewayName)")
         let trunk: SIPTrunkGateway
         do {
             trunk = try await SIPTrunkGateway.start(
-                settings, reporter: reporter, http: http, group: group, logger: logger,
+                settings, store: store, http: http, group: group, logger: logger,
                 userAgent: "Atrium/\(AtriumVersion.current)")
         } catch {
             try? await http.shutdown()  // it must be shut down before it goes away

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import AtriumDomain
 import AtriumRTP
 import AtriumSIP
+import AtriumStore
 import Foundation
 import Logging
 import NIOCore
@@ -28,6 +29,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
     let prompts: PromptLibrary
     let plays = Plays()
     let recordings = Recordings()
+    let leases: PhoneLegLeases
     private let work: AsyncStream<LegWork>
     private let submit: AsyncStream<LegWork>.Continuation
 
@@ -40,9 +42,10 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
 
     private init(
         settings: SIPTrunkSettings, agent: SIPUserAgent, media: RTPEngine, prompts: PromptLibrary,
-        reporter: CarrierReporter, logger: Logger
+        reporter: CarrierReporter, leases: PhoneLegLeases, logger: Logger
     ) {
         self.settings = settings
+        self.leases = leases
         self.prompts = prompts
         self.agent = agent
         self.media = media
@@ -53,7 +56,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
 
     /// Binds the SIP port and prepares the RTP ports: a trunk that cannot be served fails the start.
     public static func start(
-        _ settings: SIPTrunkSettings, reporter: CarrierReporter, http: HTTPClient, group: any EventLoopGroup,
+        _ settings: SIPTrunkSettings, store: EventStore, http: HTTPClient, group: any EventLoopGroup,
         logger: Logger, userAgent: String
     ) async throws -> SIPTrunkGateway {
         let agent = try await SIPUserAgent.start(
@@ -63,8 +66,9 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
             group: group, logger: logger)
         let media = RTPEngine(host: settings.mediaAddress, portRange: settings.rtpPorts, group: group, logger: logger)
         return SIPTrunkGateway(
-            settings: settings, agent: agent, media: media, prompts: PromptLibrary(http: http), reporter: reporter,
-            logger: logger)
+            settings: settings, agent: agent, media: media, prompts: PromptLibrary(http: http),
+            reporter: CarrierReporter(store: store, actor: "carrier:\(gatewayName)"),
+            leases: PhoneLegLeases(client: store.client, logger: logger, node: UUID()), logger: logger)
     }
 
     /// The port SIP is served on (the one the OS chose when asked for port 0).
@@ -79,6 +83,8 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
                 await self.agent.shutdown()
                 self.submit.finish()
             }
+            group.addTask { await self.renewLeases() }
+            group.addTask { await self.takeOverLegsOfDeadNodes() }
             for await job in work {
                 group.addTask { await self.perform(job) }
             }
@@ -96,7 +102,60 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
                 : .legFailed(
                     rawId: live.leg.rawId, failure: PhoneLegFailure(sipCode: 487, sipReason: "Request Terminated"))
             await reporter.report(progress, on: live.leg.callId, cause: live.cause)
+            try? await leases.release(legId: live.legId)
         }
+    }
+
+    // MARK: Leases
+
+    /// How often this node renews its legs' leases, and how long a lease may go unrenewed before
+    /// another node ends its leg: a dead node's legs end in the log within about 20 s.
+    static let leaseRenewal = Duration.seconds(5)
+    static let leaseExpiry = Duration.seconds(15)
+
+    private func renewLeases() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.leases.renew()
+                } catch {
+                    self.logger.warning(
+                        "phone leg leases not renewed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: Self.leaseRenewal)
+            }
+        }
+    }
+
+    /// Ends in the log the legs of nodes that stopped renewing their leases: nobody carries them.
+    private func takeOverLegsOfDeadNodes() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    for orphan in try await self.leases.takeOver(notRenewedFor: Self.leaseExpiry) {
+                        await self.endOrphan(orphan)
+                    }
+                } catch {
+                    self.logger.warning(
+                        "phone leg leases not checked", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: Self.leaseRenewal)
+            }
+        }
+    }
+
+    private func endOrphan(_ orphan: PhoneLegLeases.Orphan) async {
+        logger.warning(
+            "a phone leg's node stopped; ending the leg",
+            metadata: ["leg": "\(orphan.rawId)", "call": "\(orphan.callId)"])
+        let cause = CarrierCause(correlationId: orphan.correlationId, causationId: orphan.causationId)
+        let progress: CallProgress =
+            orphan.answered
+            ? .legHungUp(rawId: orphan.rawId, cause: "the node carrying it stopped")
+            : .legFailed(
+                rawId: orphan.rawId,
+                failure: PhoneLegFailure(sipCode: 503, sipReason: "the node carrying it stopped"))
+        await reporter.report(progress, on: orphan.callId, cause: cause)
     }
 
     private func perform(_ job: LegWork) async {
@@ -169,9 +228,18 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
     // MARK: PSTNGateway
 
     public func place(_ call: OutboundCall) async throws -> [CarrierReport] {
-        // The policy's batch retried after a crash: this node already placed it.
+        // The policy's batch retried after a crash: this node, or one that died, already placed it
+        // (the lease is taken before the INVITE goes out; a dead node's leg is ended by the takeover).
         guard !(await legs.contains(legId: call.legId)) else { return [] }
         let rawId = call.leg.rawId
+        guard
+            try await leases.take(
+                legId: call.legId, callId: call.leg.callId, rawId: rawId, correlationId: call.cause.correlationId,
+                causationId: call.cause.causationId)
+        else {
+            logger.notice("dial already placed; not placing it again", metadata: ["leg": "\(rawId)"])
+            return []
+        }
         let audio: RTPLeg
         let sip: SIPCall
         do {
@@ -191,6 +259,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
         } catch {
             // The trunk cannot be reached at all: the add fails now, with the reason in the log.
             logger.warning("dial failed", metadata: ["leg": "\(rawId)", "error": "\(String(reflecting: error))"])
+            try? await leases.release(legId: call.legId)
             let failure = PhoneLegFailure(sipCode: 503, sipReason: "Service Unavailable")
             return [CarrierReport(after: .zero, .legFailed(rawId: rawId, failure: failure))]
         }
@@ -287,6 +356,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
                 if case .answered(let answer) = event {
                     connectAudio(live, answer: answer)
                     await legs.markAnswered(live)
+                    try? await leases.markAnswered(legId: live.legId)
                     group.addTask { await self.reportTones(of: live) }
                     group.addTask { await self.hangUpAtMaximumDuration(live) }
                 }
@@ -298,6 +368,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
         }
         await live.audio.close()
         await legs.remove(live)
+        try? await leases.release(legId: live.legId)
     }
 
     private func connectAudio(_ live: LiveLeg, answer: String) {

@@ -1,0 +1,109 @@
+"""kill -9 of the node carrying a live phone leg: the leg's SIP dialog and RTP died with it, so
+another node ends the leg in the log ("the node carrying it stopped") once its lease has gone
+unrenewed, within 25 s (leases are renewed every 5 s and taken over after 15 s); the leg is not
+dialled again. Two nodes on one PostgreSQL, both with the SIP trunk (SIPp answering).
+"""
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from azure.communication.callautomation import CallAutomationClient, PhoneNumberIdentifier
+from azure.communication.identity import CommunicationIdentityClient
+from azure.communication.rooms import ParticipantRole, RoomsClient
+from azure.core.credentials import AzureKeyCredential
+
+from atrium_process import AtriumServer
+from event_receiver import EventReceiver
+from publishing import call_action, create_room, new_member
+
+pytestmark = [
+    pytest.mark.timeout(180),
+    pytest.mark.skipif(shutil.which("sipp") is None, reason="SIPp (Debian sip-tester) is not installed"),
+]
+
+SCENARIOS = Path(__file__).parent / "sipp"
+TRUNK_PORT = 30070
+NUMBER = "+14255550124"
+ENDED_WITHIN = 25.0
+
+
+@pytest.fixture
+def nodes():
+    trunk = ["--sip-trunk", f"sip:127.0.0.1:{TRUNK_PORT}", "--sip-listen", "127.0.0.1:0"]
+    first = AtriumServer(args=trunk + ["--rtp-ports", "30600-30649"])
+    first.start()
+    second = AtriumServer(key=first.key, env={"DATABASE_URL": first.database_url()},
+                          args=trunk + ["--rtp-ports", "30650-30699"])
+    second.start()
+    yield first, second
+    for node in (second, first):
+        try:
+            node.stop()
+        except RuntimeError:
+            pass
+        node.cleanup_leftovers()
+
+
+def answered_on(node):
+    return node.log_path.read_text(errors="replace").count("SIP call answered")
+
+
+def test_the_leg_of_a_killed_node_is_ended_by_another_and_not_dialled_again(nodes, tmp_path):
+    first, second = nodes
+    phone = subprocess.Popen(
+        ["sipp", "-sf", str(SCENARIOS / "answers_and_presses_keys.xml"), "-i", "127.0.0.1", "-p", str(TRUNK_PORT),
+         "-mi", "127.0.0.1", "-mp", "30110", "-m", "1", "-timeout", "90s", "-nostdin"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        identities = CommunicationIdentityClient(first.base_url, AzureKeyCredential(first.key))
+        rooms = RoomsClient(first.base_url, AzureKeyCredential(first.key))
+        presenter, token = new_member(identities)
+        room = create_room(rooms, [(presenter, ParticipantRole.PRESENTER)])
+        rooms.update_room(room_id=room.id, pstn_dial_out_enabled=True)
+        call_action(first, room.id, "join", token)
+        automation = CallAutomationClient(first.base_url, AzureKeyCredential(first.key))
+        with EventReceiver() as receiver:
+            connection = automation.connect_call(room_id=room.id, callback_url=receiver.url)
+            call = automation.get_call_connection(connection.call_connection_id)
+            call.add_participant(PhoneNumberIdentifier(NUMBER), source_caller_id_number=PhoneNumberIdentifier(
+                "+18005550100"))
+            receiver.wait_until(
+                lambda r: any(e["type"].endswith("AddParticipantSucceeded") for _, e in r.delivered()), 20,
+                "AddParticipantSucceeded")
+        # The node whose telephony policy placed the dial carries the leg.
+        carrier, survivor = (first, second) if answered_on(first) else (second, first)
+        assert answered_on(carrier) == 1 and answered_on(survivor) == 0
+        carrier.kill9(whole_tree=False)  # the server only: the cluster's PostgreSQL lives on
+        killed_at = time.monotonic()
+
+        def audit():
+            resp = survivor.signed_request(
+                "GET", f"/audit/streams/call-{connection.server_call_id}/events?api-version=2025-06-01")
+            assert resp.status_code == 200, resp.text
+            return resp.json()["value"]
+
+        ended = []
+        while time.monotonic() - killed_at < ENDED_WITHIN + 10 and not ended:
+            time.sleep(0.5)
+            ended = [e for e in audit() if e["eventType"] == "CallParticipantLeft"
+                     and e["data"]["rawId"] == f"4:{NUMBER}"]
+        took = time.monotonic() - killed_at
+        assert ended, [e["description"] for e in audit()]
+        print(f"\nthe killed node's leg was ended by the other in {took:.1f} s: {ended[0]['description']}")
+        assert ended[0]["description"] == f"4:{NUMBER} left: the node carrying it stopped", ended[0]
+        assert took <= ENDED_WITHIN, f"{took:.1f} s"
+        types = [e["eventType"] for e in audit()]
+        assert types.count("CallDialOutRequested") == 1 and types.count("CallDialOutAnswered") == 1, types
+        time.sleep(2)
+        assert answered_on(survivor) == 0, "the leg was dialled again"
+        participants = [p.identifier.raw_id for p in CallAutomationClient(
+            survivor.base_url, AzureKeyCredential(survivor.key)).get_call_connection(
+            connection.call_connection_id).list_participants()]
+        assert f"4:{NUMBER}" not in participants, participants
+    finally:
+        phone.kill()
+        phone.wait()
