@@ -35,6 +35,7 @@ pytestmark = [
 
 PHONE_SIP_PORT = 30402
 NUMBER = "+14255550177"
+SECOND_NUMBER = "+14255550178"  # a second line of the same softphone
 CALLER = "+18005550100"
 CALLBACK = "Microsoft.Communication."
 TONE_SECONDS = 1.5
@@ -104,18 +105,19 @@ module_tmp account.so
 module_app menu.so
 snd_path {self.recordings}
 """)
-        (self.home / "accounts").write_text(
-            f"<sip:{NUMBER}@127.0.0.1:{PHONE_SIP_PORT}>;regint=0;answermode=auto;audio_codecs=PCMU\n")
+        (self.home / "accounts").write_text("".join(
+            f"<sip:{number}@127.0.0.1:{PHONE_SIP_PORT}>;regint=0;answermode=auto;audio_codecs=PCMU\n"
+            for number in (NUMBER, SECOND_NUMBER)))
         self.log = open(self.home / "baresip.log", "wb")
         self.process = subprocess.Popen(["baresip", "-f", str(self.home), "-t", "60"], stdin=subprocess.PIPE,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         time.sleep(1.0)  # listening
 
-    def heard(self):
-        """What the phone recorded (8 kHz, 16-bit samples)."""
+    def heard(self, call=-1):
+        """What the phone recorded on a call (8 kHz, 16-bit samples): the last, or the `call`th."""
         files = sorted(self.recordings.glob("*-dec.wav"))
         assert files, f"baresip recorded nothing\n{self.log_text()}"
-        with wave.open(str(files[-1])) as w:
+        with wave.open(str(files[call])) as w:
             assert w.getframerate() == 8000 and w.getsampwidth() == 2, (w.getframerate(), w.getsampwidth())
             return array("h", w.readframes(w.getnframes()))
 
@@ -285,3 +287,25 @@ def audit_events(server, call_id):
     resp = server.signed_request("GET", f"/audit/streams/call-{call_id}/events?api-version=2025-06-01")
     assert resp.status_code == 200, resp.text
     return resp.json()["value"]
+
+
+def test_two_phones_in_one_call_hear_each_other(trunked, softphone):
+    """Two lines of one softphone dialled into one call: each hears the other's speech (Atrium mixes the
+    call's phone legs), as two phones would."""
+    with EventReceiver() as receiver:
+        call = connected_phone_call(trunked, receiver)
+        time.sleep(1.5)  # the recordings are named by the second their call starts
+        call.add_participant(PhoneNumberIdentifier(SECOND_NUMBER), source_caller_id_number=PhoneNumberIdentifier(
+            CALLER))
+        receiver.wait_until(lambda r: len(named(r, "AddParticipantSucceeded")) == 2, 15, "the second phone's answer")
+        time.sleep(4.0)
+        call.remove_participant(PhoneNumberIdentifier(NUMBER))
+        call.remove_participant(PhoneNumberIdentifier(SECOND_NUMBER))
+        time.sleep(1.0)
+    softphone.stop()
+    files = sorted(softphone.recordings.glob("*-dec.wav"))
+    assert len(files) == 2, files
+    for index in range(2):
+        spoken = sum(end - start for start, end in loud_stretches(softphone.heard(index), threshold=300))
+        print(f"\nline {index + 1} heard {spoken:.2f} s of the other line's speech")
+        assert spoken >= 1.0, f"line {index + 1} heard {spoken:.2f} s of speech"
