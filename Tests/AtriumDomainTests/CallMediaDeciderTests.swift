@@ -54,6 +54,13 @@ struct PlaySpecs {
         #expect(failure.subCode == 8535 && PlayFailure.downloadFailed(sourceIndex: 0).subCode == 8536)
     }
 
+    @Test func ssmlLastsItsWordsAndItsBreaks() {
+        let ssml = PlaySource.ssml(ssml: #"<speak>Thirty characters of text.... <break time="1500ms"/></speak>"#)
+        // 29 characters (the markup and the spaces around it left out) at 15 a second, then the 1.5 s break.
+        #expect(ssml.duration == .milliseconds(29 * 1_000 / 15 + 1_500))
+        #expect(PlaySource.ssml(ssml: #"<speak><break time="2s"/></speak>"#).duration == .milliseconds(3_000))
+    }
+
     @Test func aQueuedPlayCannotFinishBeforeItStarts() {
         let call = liveCall(requested("play-1"), started("play-1"), requested("play-2"))
         #expect(when(finished("play-2"), call) == nothingHappens())

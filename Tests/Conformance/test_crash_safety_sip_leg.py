@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 from azure.communication.callautomation import CallAutomationClient, PhoneNumberIdentifier
-from azure.communication.identity import CommunicationIdentityClient
-from azure.communication.rooms import ParticipantRole, RoomsClient
 from azure.core.credentials import AzureKeyCredential
 
+import dial_out
 from atrium_process import AtriumServer
 from event_receiver import EventReceiver
-from publishing import call_action, create_room, new_member
 
 pytestmark = [
     pytest.mark.timeout(180),
@@ -59,16 +57,8 @@ def test_the_leg_of_a_killed_node_is_ended_by_another_and_not_dialled_again(node
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(0.3)
-        identities = CommunicationIdentityClient(first.base_url, AzureKeyCredential(first.key))
-        rooms = RoomsClient(first.base_url, AzureKeyCredential(first.key))
-        presenter, token = new_member(identities)
-        room = create_room(rooms, [(presenter, ParticipantRole.PRESENTER)])
-        rooms.update_room(room_id=room.id, pstn_dial_out_enabled=True)
-        call_action(first, room.id, "join", token)
-        automation = CallAutomationClient(first.base_url, AzureKeyCredential(first.key))
         with EventReceiver() as receiver:
-            connection = automation.connect_call(room_id=room.id, callback_url=receiver.url)
-            call = automation.get_call_connection(connection.call_connection_id)
+            call = dial_out.connected_call(first, receiver.url)
             call.add_participant(PhoneNumberIdentifier(NUMBER), source_caller_id_number=PhoneNumberIdentifier(
                 "+18005550100"))
             receiver.wait_until(
@@ -81,10 +71,7 @@ def test_the_leg_of_a_killed_node_is_ended_by_another_and_not_dialled_again(node
         killed_at = time.monotonic()
 
         def audit():
-            resp = survivor.signed_request(
-                "GET", f"/audit/streams/call-{connection.server_call_id}/events?api-version=2025-06-01")
-            assert resp.status_code == 200, resp.text
-            return resp.json()["value"]
+            return dial_out.audit(survivor, call.server_call_id)
 
         ended = []
         while time.monotonic() - killed_at < ENDED_WITHIN + 10 and not ended:
@@ -102,7 +89,7 @@ def test_the_leg_of_a_killed_node_is_ended_by_another_and_not_dialled_again(node
         assert answered_on(survivor) == 0, "the leg was dialled again"
         participants = [p.identifier.raw_id for p in CallAutomationClient(
             survivor.base_url, AzureKeyCredential(survivor.key)).get_call_connection(
-            connection.call_connection_id).list_participants()]
+            call.connection_id).list_participants()]
         assert f"4:{NUMBER}" not in participants, participants
     finally:
         phone.kill()

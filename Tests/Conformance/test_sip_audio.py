@@ -18,14 +18,12 @@ from pathlib import Path
 
 import pytest
 from azure.communication.callautomation import (
-    CallAutomationClient, DtmfTone, FileSource, PhoneNumberIdentifier, ServerCallLocator, TextSource)
-from azure.communication.identity import CommunicationIdentityClient
-from azure.communication.rooms import ParticipantRole, RoomsClient
+    CallAutomationClient, DtmfTone, FileSource, PhoneNumberIdentifier, ServerCallLocator, SsmlSource, TextSource)
 from azure.core.credentials import AzureKeyCredential
 
+import dial_out
 from atrium_process import AtriumServer
 from event_receiver import EventReceiver
-from publishing import call_action, create_room, new_member
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -143,16 +141,8 @@ def softphone(work):
 
 
 def connected_phone_call(server, receiver):
-    identities = CommunicationIdentityClient(server.base_url, AzureKeyCredential(server.key))
-    rooms = RoomsClient(server.base_url, AzureKeyCredential(server.key))
-    presenter, token = new_member(identities)
-    room = create_room(rooms, [(presenter, ParticipantRole.PRESENTER)])
-    rooms.update_room(room_id=room.id, pstn_dial_out_enabled=True)
-    call_action(server, room.id, "join", token)
-    automation = CallAutomationClient(server.base_url, AzureKeyCredential(server.key))
-    connection = automation.connect_call(room_id=room.id, callback_url=receiver.url)
-    call = automation.get_call_connection(connection.call_connection_id)
-    call.server_call_id = connection.server_call_id
+    """A room call with the phone (NUMBER) answered in it."""
+    call = dial_out.connected_call(server, receiver.url)
     call.add_participant(PhoneNumberIdentifier(NUMBER), source_caller_id_number=PhoneNumberIdentifier(CALLER))
     receiver.wait_until(lambda r: named(r, "AddParticipantSucceeded") or named(r, "AddParticipantFailed"), 15,
                         "the phone's answer")
@@ -216,6 +206,23 @@ def test_spoken_text_reaches_the_phone(trunked, softphone):
     assert spoken >= 1.5, f"{spoken:.2f} s of speech heard"
 
 
+def test_ssml_is_spoken_with_its_pauses(trunked, softphone):
+    with EventReceiver() as receiver:
+        call = connected_phone_call(trunked, receiver)
+        time.sleep(0.5)
+        call.play_media(SsmlSource(ssml_text='<speak>Your code is seven. <break time="1500ms"/> Goodbye.</speak>'),
+                        [PhoneNumberIdentifier(NUMBER)], operation_context="ssml")
+        receiver.wait_until(lambda r: named(r, "PlayCompleted") or named(r, "PlayFailed"), 20, "the play's end")
+        assert named(receiver, "PlayCompleted"), [e["type"] for _, e in receiver.delivered()]
+        call.remove_participant(PhoneNumberIdentifier(NUMBER))
+        time.sleep(1.0)
+    softphone.stop()
+    stretches = loud_stretches(softphone.heard(), threshold=300)
+    gaps = [later[0] - earlier[1] for earlier, later in zip(stretches, stretches[1:])]
+    print(f"\nthe phone heard {stretches}")
+    assert stretches and max(gaps, default=0) >= 1.3, f"no pause of 1.5 s between the words: {stretches}"
+
+
 def test_tones_sent_are_the_keys_the_phone_hears(trunked, softphone):
     with EventReceiver() as receiver:
         call = connected_phone_call(trunked, receiver)
@@ -259,12 +266,12 @@ def test_a_recording_holds_what_the_phone_said(trunked, softphone):
         time.sleep(3.0)  # the phone speaks all along
         automation.stop_recording(recording.recording_id)
         call.remove_participant(PhoneNumberIdentifier(NUMBER))
-    events = audit_events(trunked, call.server_call_id)
+    events = dial_out.audit(trunked, call.server_call_id)
     ready = [e for e in events if e["eventType"] == "CallRecordingFileReady"]
     deadline = time.monotonic() + 10
     while not ready and time.monotonic() < deadline:
         time.sleep(0.2)
-        ready = [e for e in audit_events(trunked, call.server_call_id) if e["eventType"] == "CallRecordingFileReady"]
+        ready = [e for e in dial_out.audit(trunked, call.server_call_id) if e["eventType"] == "CallRecordingFileReady"]
     assert ready, [e["eventType"] for e in events]
     location = ready[0]["data"]["file"]["contentLocation"]
     assert location == f"{trunked.base_url}/calling/recordings/{recording.recording_id}/content", location
@@ -281,31 +288,3 @@ def test_a_recording_holds_what_the_phone_said(trunked, softphone):
     assert spoken >= 1.0, f"{spoken:.2f} s of the phone's speech in the recording"
     assert trunked.signed_request("DELETE", location.removeprefix(trunked.base_url)).status_code == 200
     assert trunked.signed_request("GET", location.removeprefix(trunked.base_url)).status_code == 404
-
-
-def audit_events(server, call_id):
-    resp = server.signed_request("GET", f"/audit/streams/call-{call_id}/events?api-version=2025-06-01")
-    assert resp.status_code == 200, resp.text
-    return resp.json()["value"]
-
-
-def test_two_phones_in_one_call_hear_each_other(trunked, softphone):
-    """Two lines of one softphone dialled into one call: each hears the other's speech (Atrium mixes the
-    call's phone legs), as two phones would."""
-    with EventReceiver() as receiver:
-        call = connected_phone_call(trunked, receiver)
-        time.sleep(1.5)  # the recordings are named by the second their call starts
-        call.add_participant(PhoneNumberIdentifier(SECOND_NUMBER), source_caller_id_number=PhoneNumberIdentifier(
-            CALLER))
-        receiver.wait_until(lambda r: len(named(r, "AddParticipantSucceeded")) == 2, 15, "the second phone's answer")
-        time.sleep(4.0)
-        call.remove_participant(PhoneNumberIdentifier(NUMBER))
-        call.remove_participant(PhoneNumberIdentifier(SECOND_NUMBER))
-        time.sleep(1.0)
-    softphone.stop()
-    files = sorted(softphone.recordings.glob("*-dec.wav"))
-    assert len(files) == 2, files
-    for index in range(2):
-        spoken = sum(end - start for start, end in loud_stretches(softphone.heard(index), threshold=300))
-        print(f"\nline {index + 1} heard {spoken:.2f} s of the other line's speech")
-        assert spoken >= 1.0, f"line {index + 1} heard {spoken:.2f} s of speech"

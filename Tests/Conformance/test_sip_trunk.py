@@ -12,15 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from azure.communication.callautomation import (
-    CallAutomationClient, DtmfTone, PhoneNumberIdentifier, RecognizeInputType)
-from azure.communication.identity import CommunicationIdentityClient
-from azure.communication.rooms import ParticipantRole, RoomsClient
-from azure.core.credentials import AzureKeyCredential
+from azure.communication.callautomation import DtmfTone, PhoneNumberIdentifier, RecognizeInputType
 
+import dial_out
 from atrium_process import AtriumServer
 from event_receiver import EventReceiver
-from publishing import call_action, create_room, new_member
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -92,16 +88,8 @@ def phone(tmp_path):
 
 
 def connected_call(server, receiver):
-    """A room call with a presenter in it and a server connection, ready to dial out."""
-    identities = CommunicationIdentityClient(server.base_url, AzureKeyCredential(server.key))
-    rooms = RoomsClient(server.base_url, AzureKeyCredential(server.key))
-    presenter, token = new_member(identities)
-    room = create_room(rooms, [(presenter, ParticipantRole.PRESENTER)])
-    rooms.update_room(room_id=room.id, pstn_dial_out_enabled=True)
-    call_action(server, room.id, "join", token)
-    automation = CallAutomationClient(server.base_url, AzureKeyCredential(server.key))
-    connection = automation.connect_call(room_id=room.id, callback_url=receiver.url)
-    return automation.get_call_connection(connection.call_connection_id), connection.server_call_id
+    call = dial_out.connected_call(server, receiver.url)
+    return call, call.server_call_id
 
 
 def callbacks(receiver):
@@ -112,10 +100,7 @@ def named(receiver, name):
     return [e for e in callbacks(receiver) if e["type"] == CALLBACK + name]
 
 
-def audit(server, call_id):
-    resp = server.signed_request("GET", f"/audit/streams/call-{call_id}/events?api-version=2025-06-01")
-    assert resp.status_code == 200, resp.text
-    return resp.json()["value"]
+audit = dial_out.audit
 
 
 def dial(call):

@@ -72,7 +72,8 @@ enum CallAutomationRequests {
         return text
     }
 
-    /// A play source: `{kind: "file", file: {uri}}` or `{kind: "text", text: {text, voiceName?}}`.
+    /// A play source: `{kind: "file", file: {uri}}`, `{kind: "text", text: {text, voiceName?}}` or
+    /// `{kind: "ssml", ssml: {ssmlText}}` (the voice is the SSML's own `<voice name>`).
     static func playSource(_ value: JSONValue, field: String) throws -> PlaySource {
         switch value["kind"] {
         case .string(let kind)? where kind.lowercased() == "file":
@@ -86,9 +87,18 @@ enum CallAutomationRequests {
             }
             let voice: String? = if case .string(let name)? = value["text"]?["voiceName"] { name } else { nil }
             return .text(text: text, voiceName: voice)
+        case .string(let kind)? where kind.lowercased() == "ssml":
+            guard case .string(let ssml)? = value["ssml"]?["ssmlText"], ssml.count <= 4_000,
+                ssml.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<speak")
+            else {
+                throw APIError.badRequest(
+                    "An SSML source needs 'ssml.ssmlText', a <speak> document of at most 4000 characters.",
+                    target: field)
+            }
+            return .ssml(ssml: ssml)
         case .string(let kind)?:
             throw APIError.badRequest(
-                "Play sources of kind '\(kind)' are not supported: use 'file' or 'text'.", target: field)
+                "Play sources of kind '\(kind)' are not supported: use 'file', 'text' or 'ssml'.", target: field)
         default:
             throw APIError.badRequest("A play source needs a 'kind'.", target: field)
         }

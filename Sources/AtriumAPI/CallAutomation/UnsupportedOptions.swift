@@ -35,6 +35,7 @@ enum UnsupportedOptions {
     static let cancelAddParticipant = [callback]
     static let play = [
         Option(path: "playSources[].text.customVoiceEndpointId", missing: customVoice),
+        Option(path: "playSources[].ssml.customVoiceEndpointId", missing: customVoice),
         callback,
     ]
     static let recognize = [

@@ -65,6 +65,7 @@ extension PlaySource {
         switch self {
         case .file(let uri): uri
         case .text(let text, _): "\"\(text)\""
+        case .ssml(let ssml): ssml
         }
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 import NIOCore
 
 /// The audio of a play's sources: files fetched from their URL (bounded in size and time, kept
-/// by URL so a prompt played to every caller is fetched once) and decoded from WAV; text spoken
-/// by espeak-ng in the voice's language.
+/// by URL so a prompt played to every caller is fetched once) and decoded from WAV; text and SSML
+/// spoken by espeak-ng (text in the voice's language).
 actor PromptLibrary {
     private let http: HTTPClient
     private let synthesizer = SpeechSynthesizer()
@@ -31,6 +31,12 @@ actor PromptLibrary {
             do {
                 return try await synthesizer.speak(
                     text: text, voice: voiceName.map(SpeechSynthesizer.espeakVoice(forAzureVoice:)))
+            } catch {
+                throw PlayFailureError(.speechFailed(sourceIndex: index), cause: error)
+            }
+        case .ssml(let ssml):
+            do {
+                return try await synthesizer.speak(ssml: ssml, voice: nil)
             } catch {
                 throw PlayFailureError(.speechFailed(sourceIndex: index), cause: error)
             }

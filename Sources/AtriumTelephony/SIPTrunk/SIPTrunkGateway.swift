@@ -33,7 +33,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
     private let work: AsyncStream<LegWork>
     private let submit: AsyncStream<LegWork>.Continuation
 
-    /// Work on a leg that outlives the policy's call: following its dialog, sending its tones.
+    /// Work on a leg that outlives the policy's call: following its dialog, sending its tones, playing to it.
     enum LegWork: Sendable {
         case follow(LiveLeg)
         case sendTones([DtmfTone], LiveLeg, operationId: String, cause: CarrierCause)
@@ -195,7 +195,7 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
             await reporter.report(
                 .playFailed(operationId: operationId, failure: error.failure), on: callId, cause: cause)
         case .stopped:
-            break  // canceled, or the legs went away: the log already says how it ended
+            break  // canceled: the log already says so
         }
     }
 
@@ -221,7 +221,9 @@ public final class SIPTrunkGateway: PSTNGateway, Service {
         } catch let error as PlayFailureError {
             return .failed(error)
         } catch {
-            return .stopped
+            // Canceled, or its legs went away (hung up mid-prompt): then it is over, or the plays
+            // queued after it would wait for good.
+            return await plays.isStopped(operation.operationId) ? .stopped : .finished
         }
     }
 
