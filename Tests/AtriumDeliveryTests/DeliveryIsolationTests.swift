@@ -47,6 +47,12 @@ struct DeliveryIsolationTests {
             let markedOnly = EventFilter(
                 includedEventTypes: [PublishedEventTypes.roomCreated.lowercased()], subjectEndsWith: Self.marked)
             try await PublishingFixture.subscribe(store, "healthy", healthyURL, filter: everything)
+            // One room first, to the healthy subscriber alone and not measured: its first delivery
+            // opens the connection and warms the workers up; what is measured is the steady state.
+            let (warmUp, _) = try await createRoom(store, marked: false)
+            try await waitUntil(timeout: .seconds(5)) {
+                healthy.deliveries.contains { subjects(of: $0).contains(warmUp) }
+            }
             try await PublishingFixture.subscribe(
                 store, "failing", failingURL, filter: everything, maxDeliveryAttempts: 3)
             try await PublishingFixture.subscribe(
@@ -68,7 +74,7 @@ struct DeliveryIsolationTests {
 
             // The healthy subscriber: every event, each within 100 ms of its commit.
             try await waitUntil(timeout: .seconds(5)) {
-                Set(healthy.deliveries.flatMap { subjects(of: $0) }).count >= Self.events
+                Set(healthy.deliveries.flatMap { subjects(of: $0) }).count >= Self.events + 1
             }
             var latencies: [Double] = []
             var seen: Set<String> = []
@@ -81,7 +87,9 @@ struct DeliveryIsolationTests {
             let p50 = latencies.isEmpty ? .infinity : latencies[latencies.count / 2]
             let p99 = latencies.isEmpty ? .infinity : latencies[Int((Double(latencies.count) * 0.99).rounded(.up)) - 1]
             #expect(latencies.count == Self.events, "every event reached the healthy subscriber")
-            #expect(p99 < 0.1, "healthy commit → receipt p50 \(ms(p50)) ms, p99 \(ms(p99)) ms")
+            #expect(
+                p99 < 0.1,
+                "healthy commit → receipt p50 \(ms(p50)) ms, p99 \(ms(p99)) ms; slowest \(latencies.suffix(5).map(ms))")
 
             // The failing subscriber (500): every event tried three times, 1 s then 2 s apart (up to
             // 20% later, and a poll), then dead-lettered at once.
