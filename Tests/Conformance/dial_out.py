@@ -5,7 +5,21 @@ from azure.communication.identity import CommunicationIdentityClient
 from azure.communication.rooms import ParticipantRole, RoomsClient
 from azure.core.credentials import AzureKeyCredential
 
+from atrium_process import AtriumServer
 from publishing import call_action, create_room, new_member
+
+
+def trunk_args(trunk_port, rtp_ports):
+    """`serve`'s options for phone legs through a SIP trunk at 127.0.0.1:`trunk_port` (SIPp or baresip
+    playing it), RTP on `rtp_ports` ("low-high", below 32768)."""
+    return ["--sip-trunk", f"sip:127.0.0.1:{trunk_port}", "--sip-listen", "127.0.0.1:0", "--rtp-ports", rtp_ports]
+
+
+def trunked_server(trunk_port, rtp_ports):
+    """A server of its own, started, whose phone legs go to the trunk; stopped by the caller."""
+    server = AtriumServer(args=trunk_args(trunk_port, rtp_ports))
+    server.start()
+    return server
 
 
 def connected_call(server, callback_url):

@@ -30,11 +30,9 @@ ENDED_WITHIN = 25.0
 
 @pytest.fixture
 def nodes():
-    trunk = ["--sip-trunk", f"sip:127.0.0.1:{TRUNK_PORT}", "--sip-listen", "127.0.0.1:0"]
-    first = AtriumServer(args=trunk + ["--rtp-ports", "30600-30649"])
-    first.start()
+    first = dial_out.trunked_server(TRUNK_PORT, "30600-30649")
     second = AtriumServer(key=first.key, env={"DATABASE_URL": first.database_url()},
-                          args=trunk + ["--rtp-ports", "30650-30699"])
+                          args=dial_out.trunk_args(TRUNK_PORT, "30650-30699"))
     second.start()
     yield first, second
     for node in (second, first):

@@ -22,7 +22,6 @@ from azure.communication.callautomation import (
 from azure.core.credentials import AzureKeyCredential
 
 import dial_out
-from atrium_process import AtriumServer
 from event_receiver import EventReceiver
 
 pytestmark = [
@@ -46,10 +45,7 @@ def work(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trunked():
-    server = AtriumServer(args=[
-        "--sip-trunk", f"sip:127.0.0.1:{PHONE_SIP_PORT}", "--sip-listen", "127.0.0.1:0",
-        "--rtp-ports", "30300-30399"])
-    server.start()
+    server = dial_out.trunked_server(PHONE_SIP_PORT, "30300-30399")
     yield server
     server.stop()
     server.cleanup_leftovers()

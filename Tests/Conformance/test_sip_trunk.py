@@ -15,7 +15,6 @@ import pytest
 from azure.communication.callautomation import DtmfTone, PhoneNumberIdentifier, RecognizeInputType
 
 import dial_out
-from atrium_process import AtriumServer
 from event_receiver import EventReceiver
 
 pytestmark = [
@@ -34,10 +33,7 @@ CALLER = "+18005550100"
 @pytest.fixture(scope="module")
 def trunked():
     """A server of its own whose phone legs go to 127.0.0.1:30060."""
-    server = AtriumServer(args=[
-        "--sip-trunk", f"sip:127.0.0.1:{TRUNK_PORT}", "--sip-listen", "127.0.0.1:0",
-        "--rtp-ports", "30200-30299"])
-    server.start()
+    server = dial_out.trunked_server(TRUNK_PORT, "30200-30299")
     yield server
     server.stop()
     server.cleanup_leftovers()
@@ -87,11 +83,6 @@ def phone(tmp_path):
         p.stop()
 
 
-def connected_call(server, receiver):
-    call = dial_out.connected_call(server, receiver.url)
-    return call, call.server_call_id
-
-
 def callbacks(receiver):
     return [e for _, e in receiver.delivered()]
 
@@ -111,7 +102,7 @@ def dial(call):
 def test_a_phone_that_answers_rings_is_answered_and_its_keys_are_recognized(trunked, phone):
     sipp = phone("answers_and_presses_keys.xml")
     with EventReceiver() as receiver:
-        call, call_id = connected_call(trunked, receiver)
+        call = dial_out.connected_call(trunked, receiver.url)
         dial(call)
         receiver.wait_until(lambda r: named(r, "AddParticipantSucceeded"), 15, "AddParticipantSucceeded")
         # SIPp presses 1 then # two seconds after the ACK; # ends the recognition (and is not collected).
@@ -125,7 +116,7 @@ def test_a_phone_that_answers_rings_is_answered_and_its_keys_are_recognized(trun
         assert recognized[0]["data"]["dtmfResult"]["tones"] == ["one"], recognized[0]["data"]
         call.remove_participant(PhoneNumberIdentifier(NUMBER))
         assert sipp.finished() == 0, sipp.transcript()
-    events = audit(trunked, call_id)
+    events = audit(trunked, call.server_call_id)
     described = [e["description"] for e in events]
     assert f"4:{NUMBER} ringing (SIP 180)" in described, described
     assert f"4:{NUMBER} answered (SIP 200)" in described, described
@@ -139,14 +130,14 @@ def test_a_phone_that_answers_rings_is_answered_and_its_keys_are_recognized(trun
 def test_a_phone_that_refuses_fails_the_add_with_its_sip_status(trunked, phone, scenario, code, reason):
     sipp = phone(scenario)
     with EventReceiver() as receiver:
-        call, call_id = connected_call(trunked, receiver)
+        call = dial_out.connected_call(trunked, receiver.url)
         dial(call)
         receiver.wait_until(lambda r: named(r, "AddParticipantFailed"), 15, "AddParticipantFailed")
         failed = named(receiver, "AddParticipantFailed")[0]["data"]
         assert failed["resultInformation"]["code"] == code, failed
         assert not named(receiver, "AddParticipantSucceeded")
         assert sipp.finished() == 0, sipp.transcript()
-    described = [e["description"] for e in audit(trunked, call_id)]
+    described = [e["description"] for e in audit(trunked, call.server_call_id)]
     assert any(d.startswith(f"4:{NUMBER} did not connect:") and f"(SIP {code} {reason})" in d for d in described), \
         described
 
@@ -154,7 +145,7 @@ def test_a_phone_that_refuses_fails_the_add_with_its_sip_status(trunked, phone, 
 def test_a_phone_that_never_answers_is_canceled_when_the_invitation_times_out(trunked, phone):
     sipp = phone("rings_until_canceled.xml")
     with EventReceiver() as receiver:
-        call, call_id = connected_call(trunked, receiver)
+        call = dial_out.connected_call(trunked, receiver.url)
         started = time.monotonic()
         dial(call)  # invitation_timeout=4
         receiver.wait_until(lambda r: named(r, "AddParticipantFailed"), 20, "AddParticipantFailed")
@@ -168,7 +159,7 @@ def test_a_phone_that_never_answers_is_canceled_when_the_invitation_times_out(tr
 def test_canceling_the_add_cancels_the_ringing_phone(trunked, phone):
     sipp = phone("rings_until_canceled.xml")
     with EventReceiver() as receiver:
-        call, call_id = connected_call(trunked, receiver)
+        call = dial_out.connected_call(trunked, receiver.url)
         added = call.add_participant(PhoneNumberIdentifier(NUMBER), source_caller_id_number=PhoneNumberIdentifier(CALLER),
                                      operation_context="dial", invitation_timeout=30)
         time.sleep(1.0)  # ringing
@@ -181,7 +172,7 @@ def test_canceling_the_add_cancels_the_ringing_phone(trunked, phone):
 def test_a_phone_that_hangs_up_leaves_the_call(trunked, phone):
     sipp = phone("answers_then_hangs_up.xml")
     with EventReceiver() as receiver:
-        call, call_id = connected_call(trunked, receiver)
+        call = dial_out.connected_call(trunked, receiver.url)
         dial(call)
         receiver.wait_until(lambda r: named(r, "AddParticipantSucceeded"), 15, "AddParticipantSucceeded")
 
@@ -191,5 +182,5 @@ def test_a_phone_that_hangs_up_leaves_the_call(trunked, phone):
                 and any(f"4:{NUMBER}" in [p["identifier"]["rawId"] for p in u["data"]["participants"]] for u in updates)
         receiver.wait_until(phone_gone, 15, "the phone gone from the participants")
         assert sipp.finished() == 0, sipp.transcript()
-    described = [e["description"] for e in audit(trunked, call_id)]
+    described = [e["description"] for e in audit(trunked, call.server_call_id)]
     assert f"4:{NUMBER} left: BYE from the far end" in described, described

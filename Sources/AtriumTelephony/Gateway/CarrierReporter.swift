@@ -30,12 +30,9 @@ public struct CarrierReporter: Sendable {
         var pause = Duration.milliseconds(100)
         while true {
             do {
-                let now = Timestamp.normalized(Date())
-                let context = CommandContext(
-                    actor: actor, correlationId: cause.correlationId, causationId: cause.causationId, now: now)
-                let command = CallCommand.progress(progress, now: now)
-                _ = try await calls.execute(
-                    command, named: command.name, on: StreamName.call(callId).streamId, context: context)
+                try await calls.record(
+                    progress, on: callId, actor: actor, correlationId: cause.correlationId,
+                    causationId: cause.causationId, at: Timestamp.normalized(Date()))
                 return
             } catch {
                 guard !Task.isCancelled, ContinuousClock.now + pause < giveUpAt else {

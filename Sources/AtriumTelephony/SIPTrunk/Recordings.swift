@@ -16,6 +16,4 @@ actor Recordings {
 
     /// The recording, no longer counted as running.
     func take(_ recordingId: String) -> Running? { running.removeValue(forKey: recordingId) }
-
-    func all() -> [String] { Array(running.keys) }
 }

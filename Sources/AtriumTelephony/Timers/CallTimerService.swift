@@ -87,11 +87,8 @@ public struct CallTimerService: Service {
 
     /// Records the timer's report on its call.
     func fire(_ timer: CallTimer) async throws {
-        let command = CallCommand.progress(timer.progress, now: Timestamp.normalized(clock()))
-        let context = CommandContext(
-            actor: timer.actor, correlationId: timer.correlationId, causationId: timer.causationId,
-            now: Timestamp.normalized(clock()))
-        _ = try await calls.execute(
-            command, named: command.name, on: StreamName.call(timer.callId).streamId, context: context)
+        try await calls.record(
+            timer.progress, on: timer.callId, actor: timer.actor, correlationId: timer.correlationId,
+            causationId: timer.causationId, at: Timestamp.normalized(clock()))
     }
 }
